@@ -1,0 +1,174 @@
+"""What each check id means to a reader: a name, one line, and help that explains risk and fix.
+
+Reports (SARIF rules, Markdown, annotations) look checks up here by ``Finding.check`` so the
+wording lives in one place. Ids nobody registered still get a usable entry from
+:func:`rule_for`, because a report must never fail on a check it does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from scanner.model import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    id: str
+    name: str
+    """PascalCase name, the form SARIF viewers show next to the id."""
+    summary: str
+    """One sentence: what the check detects."""
+    help_markdown: str
+    """Why it matters and what to do about it (GitHub-flavoured markdown)."""
+    default_severity: Severity
+    """The severity the check usually reports; used when a run has no finding for it."""
+
+    @property
+    def help_text(self) -> str:
+        """The help without markdown emphasis, for viewers that show plain text."""
+        return self.help_markdown.replace("**", "").replace("`", "")
+
+
+def _rule(
+    rule_id: str, name: str, summary: str, severity: Severity, *paragraphs: str
+) -> RuleInfo:
+    return RuleInfo(rule_id, name, summary, "\n\n".join(paragraphs), severity)
+
+
+_KNOWN: tuple[RuleInfo, ...] = (
+    _rule(
+        "known-malicious",
+        "KnownMaliciousPackage",
+        "A locked package version is listed in a malicious-package advisory.",
+        Severity.CRITICAL,
+        "**Risk:** the advisory says this exact version was published to steal credentials, "
+        "install a backdoor or otherwise harm whoever installs it. Its install scripts may "
+        "already have run on any machine that installed it, including CI runners.",
+        "**Fix:** remove the package or move to a version the advisory does not list, "
+        "regenerate the lockfile, and treat machines and secrets that installed it as "
+        "compromised: rotate tokens and keys that were reachable from those machines.",
+    ),
+    _rule(
+        "install-script",
+        "InstallScript",
+        "A package runs a preinstall, install or postinstall script.",
+        Severity.MEDIUM,
+        "**Risk:** lifecycle scripts run arbitrary code with the installing user's rights the "
+        "moment the package is installed, before any of your code uses it. Most supply-chain "
+        "attacks on npm deliver their payload this way.",
+        "**Fix:** check that the package really needs the script (native builds usually do). "
+        "If it does, add it to `[install-scripts] allow` in `.depscan.toml`; otherwise install "
+        "with `--ignore-scripts` or replace the package.",
+    ),
+    _rule(
+        "publisher-takeover",
+        "PublisherTakeover",
+        "A version was published by an account that never published this package before.",
+        Severity.HIGH,
+        "**Risk:** a release by a new, unrelated publisher is the typical sign of a hijacked "
+        "maintainer account or a handed-over package, as in the event-stream incident.",
+        "**Fix:** compare the release with the previous one (depscan's tarball diff helps), "
+        "confirm the new publisher through the project's own channels, and pin the last "
+        "version published by the known maintainers until you have.",
+    ),
+    _rule(
+        "maintainer-change",
+        "MaintainerChange",
+        "The package's maintainer list changed recently.",
+        Severity.MEDIUM,
+        "**Risk:** a new maintainer can publish new versions; ownership transfers have been "
+        "used to ship malicious releases to an existing user base.",
+        "**Fix:** check who was added and why (release notes, repository history). Pin the "
+        "version you have reviewed if the change is unexplained.",
+    ),
+    _rule(
+        "recent-release",
+        "RecentRelease",
+        "A locked version was published only a short time ago.",
+        Severity.LOW,
+        "**Risk:** malicious versions are usually found and removed within days; a version "
+        "this new has not had that time to be looked at.",
+        "**Fix:** prefer a version that has been public for a while, or review this one "
+        "before merging. Re-run the scan later: the finding goes away as the version ages.",
+    ),
+    _rule(
+        "lockfile-problem",
+        "LockfileProblem",
+        "The lockfile is internally inconsistent.",
+        Severity.MEDIUM,
+        "**Risk:** an inconsistent lockfile can install something other than what was "
+        "reviewed, and hides what will really be installed from every tool that reads it.",
+        "**Fix:** regenerate the lockfile with the package manager (for npm: delete it and "
+        "`node_modules`, run `npm install`) and review the resulting diff.",
+    ),
+    _rule(
+        "lockfile-hygiene",
+        "LockfileHygiene",
+        "A lockfile entry resolves from an unexpected host or lacks an integrity hash.",
+        Severity.MEDIUM,
+        "**Risk:** entries that resolve from an unexpected host, over plain HTTP, from git or "
+        "from a URL tarball, or that carry no integrity hash, can be swapped for other code "
+        "without the lockfile changing. The finding's `rule` property says which case it is.",
+        "**Fix:** resolve the package from your configured registry with an integrity hash. "
+        "If the host is legitimately yours, list it in `[hygiene] allowed-hosts` in "
+        "`.depscan.toml`.",
+    ),
+    _rule(
+        "registry-signature",
+        "RegistrySignature",
+        "The registry signature or provenance of a version is missing or does not verify.",
+        Severity.HIGH,
+        "**Risk:** a signature that does not verify means the tarball metadata is not what "
+        "the registry signed, which points to tampering between the registry and you.",
+        "**Fix:** do not install the version. Retry from a clean cache; if it still fails, "
+        "report it to the registry operator and pin a version whose signature verifies.",
+    ),
+    _rule(
+        "trust-downgrade",
+        "TrustDowngrade",
+        "A newer version has weaker publishing guarantees than the version before it.",
+        Severity.HIGH,
+        "**Risk:** a release that drops provenance or trusted publishing after earlier "
+        "releases had it was probably not published by the project's usual pipeline, which "
+        "is what an attacker with a stolen token produces.",
+        "**Fix:** stay on the previous version until the maintainers confirm the release, "
+        "and compare the two tarballs before upgrading.",
+    ),
+    _rule(
+        "tarball-diff",
+        "TarballDiff",
+        "The published tarball differs from the previous version in a suspicious way.",
+        Severity.HIGH,
+        "**Risk:** new install scripts, obfuscated or minified code, network or process APIs "
+        "appearing in a patch release are how injected payloads look in practice.",
+        "**Fix:** read the listed files in the diff. Pin the previous version until the "
+        "change is explained by the project's changelog or source history.",
+    ),
+)
+
+RULES: Mapping[str, RuleInfo] = MappingProxyType({rule.id: rule for rule in _KNOWN})
+
+
+def _pascal(check_id: str) -> str:
+    parts = [p for p in check_id.replace("_", "-").split("-") if p]
+    return "".join(p[:1].upper() + p[1:] for p in parts) or "UnknownCheck"
+
+
+def rule_for(check_id: str) -> RuleInfo:
+    """The rule metadata for ``check_id``; a generic entry for ids not in :data:`RULES`."""
+    known = RULES.get(check_id)
+    if known is not None:
+        return known
+    return _rule(
+        check_id,
+        _pascal(check_id),
+        f"Finding reported by the {check_id} check.",
+        Severity.MEDIUM,
+        f"**Risk:** the `{check_id}` check flagged this package; read the finding's message "
+        "for what it saw.",
+        "**Fix:** review the package before merging, or record a reviewed exception as an "
+        "`[[ignore]]` entry with a reason in `.depscan.toml`.",
+    )
