@@ -1,0 +1,64 @@
+"""Maintainer-set changes: accounts added to or removed from a package shortly before a version.
+
+Each version document records the maintainers at the time it was published. A change in the last
+few releases up to the locked one (someone handed publish rights over, or an owner removed) is the
+moment a takeover becomes possible, and is worth a look even when nobody new has published yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from scanner.checks.release_history import releases_in_order
+from scanner.registry.packument import Packument
+
+DEFAULT_LOOKBACK_VERSIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MaintainerChange:
+    version: str
+    """The release whose maintainer list first shows the change."""
+    previous: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def maintainer_changes(
+    packument: Packument, version: str, lookback: int = DEFAULT_LOOKBACK_VERSIONS
+) -> list[MaintainerChange]:
+    """Changes between consecutive releases among the ``lookback`` before ``version`` and itself.
+
+    Only releases whose documents carry a maintainer list take part; the caller reports a locked
+    version without one as not checked.
+    """
+    history = releases_in_order(packument)
+    if version not in history or packument.versions[version].maintainers is None:
+        return []
+    up_to = history[: history.index(version) + 1]
+    listed = [v for v in up_to if packument.versions[v].maintainers is not None]
+    recent = listed[-(lookback + 1) :]
+    changes = []
+    for before, after in pairwise(recent):
+        old = set(packument.versions[before].maintainers or ())
+        new = set(packument.versions[after].maintainers or ())
+        if old != new:
+            changes.append(
+                MaintainerChange(after, before, tuple(sorted(new - old)), tuple(sorted(old - new)))
+            )
+    return changes
+
+
+def maintainer_change_message(name: str, version: str, changes: list[MaintainerChange]) -> str:
+    parts = []
+    for change in changes:
+        label = f"{change.version} (this version)" if change.version == version else change.version
+        moves = []
+        if change.added:
+            moves.append(f"added {', '.join(change.added)}")
+        if change.removed:
+            moves.append(f"removed {', '.join(change.removed)}")
+        parts.append(f"{label} {' and '.join(moves)}")
+    changed = "; ".join(parts)
+    return f"{name}@{version}: maintainers changed in the releases leading up to it: {changed}"
