@@ -1,0 +1,69 @@
+"""The on-disk registry cache: trimmed package documents with their ETag, and tarballs by hash.
+
+Documents are stored as JSON text (never pickle), in their trimmed form only; tarballs as raw bytes
+keyed by the integrity hash they were verified against, so a cached tarball is only ever found
+again under the hash it matched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+# Bump when the trimmed document form changes, so old entries are not read with new code.
+CACHE_FORMAT = "registry-v1"
+SIZE_LIMIT_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class CachedDocument:
+    etag: str | None
+    document: Any
+    """The JSON value as stored: a trimmed package document, or the signing-keys answer."""
+
+
+class RegistryCache:
+    """Thread-safe (diskcache uses one SQLite connection per thread)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.directory = cache_dir / CACHE_FORMAT
+        self._store = diskcache.Cache(str(self.directory), size_limit=SIZE_LIMIT_BYTES)
+
+    def get_document(self, url: str) -> CachedDocument | None:
+        text = self._store.get("doc:" + url)
+        if not isinstance(text, str):
+            return None
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(entry, dict) or "document" not in entry:
+            return None
+        etag = entry.get("etag")
+        return CachedDocument(etag if isinstance(etag, str) else None, entry["document"])
+
+    def put_document(self, url: str, etag: str | None, document: Any) -> None:
+        text = json.dumps({"etag": etag, "document": document}, separators=(",", ":"))
+        self._store.set("doc:" + url, text)
+
+    def stored_size(self, url: str) -> int | None:
+        """Characters stored for a document, to show that only the trimmed form is kept."""
+        text = self._store.get("doc:" + url)
+        return len(text) if isinstance(text, str) else None
+
+    def get_tarball(self, digest_key: str) -> bytes | None:
+        data = self._store.get("tgz:" + digest_key)
+        return data if isinstance(data, bytes) else None
+
+    def put_tarball(self, digest_key: str, data: bytes) -> None:
+        self._store.set("tgz:" + digest_key, data)
+
+    def discard_tarball(self, digest_key: str) -> None:
+        self._store.delete("tgz:" + digest_key)
+
+    def close(self) -> None:
+        self._store.close()
