@@ -8,11 +8,11 @@ Everything here is an immutable value so stages can be tested in isolation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     """Where an installed node's code comes from."""
 
     REGISTRY = "registry"
@@ -26,7 +26,7 @@ class SourceKind(str, Enum):
     UNKNOWN = "unknown"
 
 
-class DependencyKind(str, Enum):
+class DependencyKind(StrEnum):
     """The section of a manifest a dependency was declared in."""
 
     PROD = "prod"
@@ -179,7 +179,8 @@ class Finding:
     @property
     def sort_key(self) -> tuple[int, str, str, str]:
         pkg = self.package
-        return (-int(self.severity), self.check, pkg.name if pkg else "", pkg.version if pkg else "")
+        name, version = (pkg.name, pkg.version) if pkg else ("", "")
+        return (-int(self.severity), self.check, name, version)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,70 @@
+"""The report for people: findings grouped by severity, each with the path that brought it in."""
+
+from __future__ import annotations
+
+from scanner.model import Finding, ScanResult, Severity
+
+_REACH = {"prod": "production", "dev": "dev only", "unreachable": "not reachable from a root"}
+
+
+def render(result: ScanResult) -> str:
+    out: list[str] = []
+    for lf in result.lockfiles:
+        out.append(
+            f"Scanned {lf.path} ({lf.format} v{lf.format_version}, {len(lf.packages())} packages)"
+        )
+    out.append("")
+    if not result.findings:
+        out.append("No findings.")
+    for severity in sorted(Severity, reverse=True):
+        group = [f for f in result.findings if f.severity is severity]
+        if not group:
+            continue
+        out.append(f"{severity.label.upper()} ({len(group)})")
+        for finding in group:
+            out.extend(_finding_lines(finding))
+        out.append("")
+    if result.not_checked:
+        out.append("NOT CHECKED (these are not clean, they were not examined)")
+        for item in result.not_checked:
+            line = f"  - {item.check}: {item.reason}"
+            if item.packages:
+                shown = ", ".join(item.packages[:5])
+                more = f" and {len(item.packages) - 5} more" if len(item.packages) > 5 else ""
+                line += f" ({shown}{more})"
+            out.append(line)
+        out.append("")
+    out.append(_summary_line(result))
+    return "\n".join(out) + "\n"
+
+
+def _finding_lines(finding: Finding) -> list[str]:
+    pkg = finding.package
+    head = f"  [{finding.check}] "
+    head += f"{pkg.name}@{pkg.version}" if pkg else "(lockfile)"
+    if finding.advisories:
+        head += f"  ({', '.join(finding.advisories)})"
+    lines = [head, f"      {finding.message}"]
+    for path in finding.paths:
+        lines.append(f"      path: {' > '.join(path)}")
+    facts = []
+    if finding.direct is not None:
+        facts.append("direct dependency" if finding.direct else "transitive dependency")
+    if finding.reach:
+        facts.append(_REACH.get(finding.reach, finding.reach))
+    if finding.lockfile:
+        facts.append(f"{finding.lockfile}:{finding.line}" if finding.line else finding.lockfile)
+    if facts:
+        lines.append(f"      ({'; '.join(facts)})")
+    return lines
+
+
+def _summary_line(result: ScanResult) -> str:
+    counts = ", ".join(f"{n} {label}" for label, n in result.counts().items() if n)
+    failing = len(result.failing)
+    verdict = (
+        f"{failing} at or above --fail-on {result.fail_on.label}: failing"
+        if failing
+        else f"nothing at or above --fail-on {result.fail_on.label}"
+    )
+    return f"Summary: {counts or 'no findings'}; {verdict}."

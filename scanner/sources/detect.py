@@ -1,0 +1,118 @@
+"""Find the lockfile(s) to scan and pick the reader for each, by file name and then by content.
+
+Each format lives in its own module exposing ``parse(path, text) -> Lockfile`` and
+``sniff(text) -> bool``; adding a format means one module and one entry in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, cast
+
+from scanner.errors import LockfileError
+from scanner.model import Lockfile
+
+Parser = Callable[[Path, str], Lockfile]
+
+
+@dataclass(frozen=True, slots=True)
+class LockfileFormat:
+    label: str
+    file_names: tuple[str, ...]
+    module: str
+
+
+# Order matters twice: it is the order of content sniffing, and within one directory npm reads
+# npm-shrinkwrap.json in preference to package-lock.json.
+FORMATS: tuple[LockfileFormat, ...] = (
+    LockfileFormat("npm", ("npm-shrinkwrap.json", "package-lock.json"), "scanner.sources.npm"),
+    LockfileFormat("yarn v1", ("yarn.lock",), "scanner.sources.yarn_v1"),
+    LockfileFormat("yarn berry", ("yarn.lock",), "scanner.sources.yarn_berry"),
+    LockfileFormat("pnpm", ("pnpm-lock.yaml",), "scanner.sources.pnpm"),
+    LockfileFormat("bun", ("bun.lock",), "scanner.sources.bun"),
+)
+LOCKFILE_NAMES = tuple(dict.fromkeys(n for f in FORMATS for n in f.file_names))
+MAX_LOCKFILE_BYTES = 256 * 1024 * 1024
+
+
+def find_lockfiles(target: Path) -> list[Path]:
+    """The lockfiles to scan for a path given on the command line."""
+    if not target.exists():
+        raise LockfileError("no such file or directory", subject=str(target))
+    if target.is_file():
+        return [target]
+    if not target.is_dir():
+        raise LockfileError("is neither a file nor a directory", subject=str(target))
+    found = [target / n for n in LOCKFILE_NAMES if (target / n).is_file()]
+    if (target / "npm-shrinkwrap.json") in found and (target / "package-lock.json") in found:
+        found.remove(target / "package-lock.json")  # npm ignores it when a shrinkwrap exists
+    if not found:
+        names = ", ".join(LOCKFILE_NAMES)
+        raise LockfileError(f"no lockfile found in this directory (looked for {names})",
+                            subject=str(target))
+    return found
+
+
+def read_lockfile(path: Path) -> Lockfile:
+    """Read and parse one lockfile; every failure is a one-line :class:`LockfileError`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_LOCKFILE_BYTES:
+            raise LockfileError(f"is {size} bytes, over the {MAX_LOCKFILE_BYTES} byte limit",
+                                subject=str(path))
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise LockfileError("is a directory, not a lockfile", subject=str(path)) from None
+    except OSError as exc:
+        raise LockfileError(f"cannot be read ({exc.strerror})", subject=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LockfileError("is not UTF-8 text", subject=str(path)) from None
+    return parser_for(path, text)(path, text)
+
+
+def parser_for(path: Path, text: str) -> Parser:
+    by_name = [f for f in FORMATS if path.name in f.file_names]
+    candidates = by_name or list(FORMATS)
+    for fmt in candidates:
+        module = _load(fmt)
+        if module is None:
+            continue
+        if len(candidates) == 1 or module.sniff(text):
+            parse: Parser = module.parse
+            return parse
+    if by_name:
+        missing = [f.label for f in by_name if _load(f) is None]
+        if missing:
+            raise LockfileError(
+                f"{' / '.join(missing)} lockfiles are not supported by this version of depscan",
+                subject=str(path),
+            )
+        raise LockfileError(f"is not a {by_name[0].label} lockfile depscan can read",
+                            subject=str(path))
+    if not text.strip():
+        raise LockfileError("the file is empty", subject=str(path))
+    raise LockfileError(
+        "is not a lockfile depscan recognises (expected one of: " + ", ".join(LOCKFILE_NAMES) + ")",
+        subject=str(path),
+    )
+
+
+class FormatModule(Protocol):
+    def sniff(self, text: str) -> bool: ...
+
+    def parse(self, path: Path, text: str) -> Lockfile: ...
+
+
+def _load(fmt: LockfileFormat) -> FormatModule | None:
+    try:
+        module = importlib.import_module(fmt.module)
+    except ModuleNotFoundError as exc:
+        if exc.name == fmt.module:
+            return None
+        raise
+    return cast(FormatModule, module)
