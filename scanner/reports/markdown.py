@@ -140,9 +140,7 @@ def _not_checked(result: ScanResult, rows: int) -> str:
     return "\n".join(lines)
 
 
-def _section(
-    severity: Severity, group: Sequence[Finding], base_dir: Path | None, rows: int
-) -> str:
+def _section(severity: Severity, group: Sequence[Finding], base_dir: Path | None, rows: int) -> str:
     title = f"{severity.label.capitalize()} ({len(group)})"
     entries = [_entry(f, base_dir) for f in group[:rows]]
     if len(group) > rows:

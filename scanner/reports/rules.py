@@ -32,9 +32,7 @@ class RuleInfo:
         return self.help_markdown.replace("**", "").replace("`", "")
 
 
-def _rule(
-    rule_id: str, name: str, summary: str, severity: Severity, *paragraphs: str
-) -> RuleInfo:
+def _rule(rule_id: str, name: str, summary: str, severity: Severity, *paragraphs: str) -> RuleInfo:
     return RuleInfo(rule_id, name, summary, "\n\n".join(paragraphs), severity)
 
 

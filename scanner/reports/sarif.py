@@ -89,9 +89,7 @@ def build_log(result: ScanResult, *, base_dir: Path | None = None) -> dict[str, 
         "properties": {
             "checksRun": list(result.checks_run),
             "failOn": result.fail_on.label,
-            "lockfiles": [
-                repo_relative(str(lock.path), base_dir) for lock in result.lockfiles
-            ],
+            "lockfiles": [repo_relative(str(lock.path), base_dir) for lock in result.lockfiles],
             "advisorySources": list(result.advisory_sources),
             "notChecked": len(result.not_checked),
         },
