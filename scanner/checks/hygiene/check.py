@@ -1,0 +1,58 @@
+"""The ``lockfile-hygiene`` check: what the lockfile alone says about where packages come from."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from scanner.checks.base import ScanContext
+from scanner.checks.hygiene.hosts import check_resolved_urls
+from scanner.checks.hygiene.integrity import check_integrity
+from scanner.checks.hygiene.names import check_tarball_names
+from scanner.checks.hygiene.ranges import check_ranges
+from scanner.checks.hygiene.settings import read_settings
+from scanner.checks.hygiene.sources import check_sources
+from scanner.model import CheckResult, DeclaredDependency, Lockfile, PackageNode
+
+
+def incoming_declarations(
+    lockfile: Lockfile,
+) -> dict[str, list[tuple[PackageNode, DeclaredDependency]]]:
+    """Location -> the (dependent, declaration) pairs that resolve to it."""
+    incoming: dict[str, list[tuple[PackageNode, DeclaredDependency]]] = {}
+    for node in lockfile.nodes.values():
+        for dep in node.dependencies:
+            if dep.target is not None:
+                incoming.setdefault(dep.target, []).append((node, dep))
+    return incoming
+
+
+class LockfileHygieneCheck:
+    """Offline lockfile hygiene, lockfile-lint's rules without its false alarms.
+
+    Each finding's ``details["rule"]`` names the rule: ``host``, ``insecure-protocol``, ``scheme``,
+    ``name-mismatch``, ``version-mismatch``, ``integrity-missing``, ``integrity-sha1``,
+    ``integrity-invalid``, ``integrity-conflict``, ``source``, ``range-unsatisfied``. Bundled
+    packages come inside their parent's tarball, so only the range rule looks at them.
+    """
+
+    id: ClassVar[str] = "lockfile-hygiene"
+    title: ClassVar[str] = "Lockfile hygiene"
+    needs_registry: ClassVar[bool] = False
+
+    def run(self, context: ScanContext) -> CheckResult:
+        settings = read_settings(context.settings)
+        lockfile = context.lockfile
+        fetched = [n for n in lockfile.packages() if not n.in_bundle]
+        parts = (
+            check_resolved_urls(
+                lockfile, fetched, settings.allowed_hosts, incoming_declarations(lockfile)
+            ),
+            check_tarball_names(lockfile, fetched),
+            check_integrity(lockfile, fetched),
+            check_sources(lockfile, fetched, settings.forbidden_sources),
+            check_ranges(lockfile),
+        )
+        return CheckResult(
+            findings=tuple(f for part in parts for f in part.findings),
+            not_checked=tuple(n for part in parts for n in part.not_checked),
+        )
