@@ -28,7 +28,7 @@ class MaintainerChange:
 def maintainer_changes(
     packument: Packument, version: str, lookback: int = DEFAULT_LOOKBACK_VERSIONS
 ) -> list[MaintainerChange]:
-    """Changes between consecutive releases among the ``lookback`` before ``version`` and itself.
+    """Changes that first show in ``version`` or in one of the ``lookback`` releases before it.
 
     Only releases whose documents carry a maintainer list take part; the caller reports a locked
     version without one as not checked.
@@ -38,7 +38,8 @@ def maintainer_changes(
         return []
     up_to = history[: history.index(version) + 1]
     listed = [v for v in up_to if packument.versions[v].maintainers is not None]
-    recent = listed[-(lookback + 1) :]
+    # each of the lookback + 1 releases is compared with the one before it
+    recent = listed[-(lookback + 2) :]
     changes = []
     for before, after in pairwise(recent):
         old = set(packument.versions[before].maintainers or ())
