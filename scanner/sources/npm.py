@@ -296,9 +296,15 @@ def _v1_node(
         name, version = split_spec(raw_version[4:])
         alias = install_name if name != install_name else None
     in_bundle = bool(entry.get("bundled"))
-    # v1 stores git, tarball and file specs in `version` rather than `resolved`.
-    source = classify_source(resolved or _non_semver(raw_version), version, in_bundle=in_bundle,
-                             location=location)
+    # v1 stores git, tarball and file specs in `version` rather than `resolved`; a URL there was
+    # installed by URL, whatever its shape, so it is a remote tarball and not a registry package.
+    spec_in_version = _non_semver(raw_version) if not raw_version.startswith("npm:") else None
+    if spec_in_version and spec_in_version.lower().startswith(("http://", "https://")):
+        source = SourceKind.REMOTE_TARBALL
+    else:
+        source = classify_source(
+            spec_in_version or resolved, version, in_bundle=in_bundle, location=location
+        )
     if source in (SourceKind.GIT, SourceKind.REMOTE_TARBALL, SourceKind.LOCAL_TARBALL,
                   SourceKind.LOCAL_DIRECTORY) and not resolved:
         resolved = raw_version
