@@ -74,8 +74,8 @@ def test_bad_record_in_a_folder(tmp_path: Path, content: str, fragment: str) -> 
     ],
 )
 def test_bad_npm_entry(tmp_path: Path, entry_fields: dict[str, Any], fragment: str) -> None:
-    record = {"id": "X-1", "affected": [{"package": {"ecosystem": "npm", "name": "a"}}]}
-    record["affected"][0].update(entry_fields)
+    entry: dict[str, Any] = {"package": {"ecosystem": "npm", "name": "a"}, **entry_fields}
+    record = {"id": "X-1", "affected": [entry]}
     path = tmp_path / "X-1.json"
     path.write_text(json.dumps(record))
     error = expect_error(tmp_path, str(path), fragment)
