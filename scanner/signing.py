@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from scanner.timestamps import parse_time
 
 KEY_TYPE = "ecdsa-sha2-nistp256"
 
@@ -39,17 +41,6 @@ class Verdict(Enum):
     INVALID = "invalid"
     MALFORMED = "malformed"
     """The signature is not base64 or not a DER ECDSA signature."""
-
-
-def parse_time(text: object) -> datetime | None:
-    """An ISO-8601 instant (``Z`` suffix allowed, naive read as UTC); ``None`` if unreadable."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _decode_base64(text: str) -> bytes | None:

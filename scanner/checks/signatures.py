@@ -34,6 +34,7 @@ from scanner.checks.locked_versions import (
 from scanner.errors import PolicyError
 from scanner.model import CheckResult, Finding, Lockfile, NotChecked, Severity
 from scanner.registry.packument import Packument, Unavailable, VersionInfo
+from scanner.timestamps import parse_time
 
 if TYPE_CHECKING:
     from scanner.signing import RegistryKey, UnusableKey, Verdict
@@ -158,7 +159,7 @@ def _check_version(
     unusable: list[UnusableKey],
 ) -> Finding | str | None:
     """A finding, a NotChecked reason, or ``None`` when a valid signature covers the version."""
-    from scanner.signing import Verdict, parse_time, signed_message, verify
+    from scanner.signing import Verdict, signed_message, verify
 
     info: VersionInfo | None = document.versions.get(locked.version)
     if info is None:

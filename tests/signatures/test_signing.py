@@ -9,7 +9,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-from scanner.signing import RegistryKey, Verdict, parse_keys, parse_time, signed_message, verify
+from scanner.signing import RegistryKey, Verdict, parse_keys, signed_message, verify
+from scanner.timestamps import parse_time
 
 from .fakes import RegistrySigner
 
