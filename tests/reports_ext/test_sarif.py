@@ -238,3 +238,7 @@ def test_validates_against_the_published_schema(
     ):
         errors = sorted(validator.iter_errors(_log(result, base_dir=tmp_path)), key=str)
         assert errors == [], errors[0].message if errors else ""
+    # The validator must be able to fail: a region starting at line 0 breaks the schema.
+    broken = _log(_sample(make_finding, make_result))
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
+    assert list(validator.iter_errors(broken))
