@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -117,6 +116,8 @@ def find_git_root(start: Path) -> Path | None:
 
 def load_policy(path: Path) -> Policy:
     """Read and validate a policy file; any problem is a :class:`PolicyError` naming its line."""
+    import tomllib  # only scans that have a policy file pay for the parser
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
