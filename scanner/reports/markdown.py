@@ -164,12 +164,25 @@ def _entry(finding: Finding, base_dir: Path | None) -> str:
         lines.append(f"  - path: {first}" + (f" (and {_count(more, 'more path')})" if more else ""))
     if finding.advisories:
         lines.append("  - advisories: " + ", ".join(code(a) for a in finding.advisories))
+    reach = _reach(finding)
+    if reach:
+        lines.append(f"  - reach: {reach}")
     if finding.lockfile:
         where = repo_relative(finding.lockfile, base_dir)
         if finding.line is not None:
             where += f":{finding.line}"
         lines.append(f"  - in {code(where)}")
     return "\n".join(lines)
+
+
+def _reach(finding: Finding) -> str:
+    """``direct, prod``: whether a reviewer's own manifest pulls it in, and for what."""
+    parts = []
+    if finding.direct is not None:
+        parts.append("direct" if finding.direct else "transitive")
+    if finding.reach:
+        parts.append(escape(finding.reach))
+    return ", ".join(parts)
 
 
 def _count(n: int, noun: str) -> str:

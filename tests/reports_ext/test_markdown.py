@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from scanner.model import Finding, NotChecked, ScanResult, Severity
 from scanner.reports import markdown
@@ -61,6 +62,9 @@ def test_finding_entry_shows_path_advisories_and_location(
     assert "  - path: `web > event-stream@3.3.6 > flatmap-stream@0.1.1` (and 1 more path)" in text
     assert "  - advisories: `MAL-2018-1`" in text
     assert "  - in `web/package-lock.json:42`" in text
+    assert "  - reach:" not in text  # not known for this finding
+    reached = replace(finding, direct=False, reach="dev")
+    assert "  - reach: transitive, dev" in markdown.render(make_result(findings=[reached]))
 
 
 def test_low_and_info_are_folded_but_higher_severities_are_not(
