@@ -9,11 +9,15 @@ formats never produce (flow collections, anchors, multi-line scalars) is rejecte
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from scanner.errors import LockfileError
 
 Mapping = dict[str, "str | Mapping"]
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BARE_KEY = re.compile(r"[^\s:]+(?::[^\s:]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +86,16 @@ def _split_top_level_key(text: str, subject: str, line_no: int) -> tuple[str, ..
 def _split_field(text: str, subject: str, line_no: int) -> tuple[str, str | None]:
     """``key value`` / ``key: value`` / ``key:`` -> (key, value or None for a nested block)."""
     if text.startswith('"'):
-        end = _quoted_end(text, 0, subject, line_no)
-        key = _unquote(text[:end], subject, line_no)
+        quoted = _QUOTED.match(text)
+        if quoted is None:
+            raise LockfileError(f"line {line_no}: unterminated quoted string", subject)
+        key = _string_body(quoted.group(0), subject, line_no)
+        end = quoted.end()
     else:
-        end = 0
-        while end < len(text):
-            ch = text[end]
-            if ch in " \t":
-                break
-            if ch == ":" and (end + 1 == len(text) or text[end + 1] in " \t"):
-                break
-            end += 1
-        key = text[:end]
+        bare = _BARE_KEY.match(text)
+        if bare is None:
+            raise LockfileError(f"line {line_no}: expected a key", subject)
+        key, end = bare.group(0), bare.end()
     rest = text[end:]
     if rest.startswith(":"):
         rest = rest[1:]
@@ -101,13 +103,20 @@ def _split_field(text: str, subject: str, line_no: int) -> tuple[str, str | None
     if not rest:
         return key, None
     if rest.startswith('"'):
-        close = _quoted_end(rest, 0, subject, line_no)
-        if rest[close:].strip():
+        quoted = _QUOTED.match(rest)
+        if quoted is None:
+            raise LockfileError(f"line {line_no}: unterminated quoted string", subject)
+        if quoted.end() != len(rest):
             raise LockfileError(f"line {line_no}: unexpected text after a quoted value", subject)
-        return key, _unquote(rest, subject, line_no)
+        return key, _string_body(rest, subject, line_no)
     if rest[0] in "[{&*|>'":
         raise LockfileError(f"line {line_no}: unsupported value syntax {rest[:40]!r}", subject)
     return key, rest
+
+
+def _string_body(token: str, subject: str, line_no: int) -> str:
+    # Escapes are rare in lockfiles; only they need the JSON decoder.
+    return _unquote(token, subject, line_no) if "\\" in token else token[1:-1]
 
 
 def read_entries(text: str, subject: str) -> list[Entry]:
