@@ -23,7 +23,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +126,8 @@ def _store(cache_dir: Path | None, key: str, index: CompiledIndex) -> str:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    import tempfile  # only cache writes need it; its imports cost ~10 ms on the warm path
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:

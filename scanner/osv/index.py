@@ -1,28 +1,36 @@
-"""The compiled advisory index: npm entries grouped by package name, in a fast-to-load text form.
+"""The compiled advisory index: npm entries grouped by package name, in a fast-to-load form.
 
 Parsing 22,330 OSV files takes over a second; a scan only needs the handful of records whose
-package name occurs in the lockfile. The index therefore stores one line per package name::
+package name occurs in the lockfile. The index file therefore holds, after a one-line JSON header:
 
-    <name> TAB <JSON array of that name's advisories>
+1. the package names, sorted, joined by newlines (found by binary search at lookup);
+2. a table of little-endian uint32 offsets, one per name plus an end marker, into
+3. the payloads: per name, a compact JSON array of that name's advisories.
 
-after a one-line JSON header. Loading splits lines and keeps each payload as an undecoded string;
-a payload is decoded only when its name is looked up. It is plain JSON text (never pickle), so a
-tampered cache can at worst produce wrong data for that cache, not run code, and the header's
-CRC-32 over the body turns a truncated or damaged file into a rebuild.
+Loading reads the file, checks its CRC-32 and splits the names; no per-record work happens until
+a name is looked up, and then only that name's payload is decoded. The file is plain data (JSON
+and integers, never pickle), so a tampered cache can at worst give wrong answers for that cache,
+not run code, and the CRC turns a truncated or damaged file into a rebuild.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import zlib
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
 from scanner.osv.records import AdvisoryRecord, AffectedEntry, VersionRange
 
 INDEX_FORMAT = "depscan-osv-index"
-INDEX_VERSION = 1
-"""Bump when the payload layout or the matching-relevant compilation changes."""
+INDEX_VERSION = 2
+"""Bump when the file layout or the matching-relevant compilation changes."""
+
+_OFFSET_CODE = next(code for code in "IL" if array(code).itemsize == 4)
+_OFFSET_SIZE = 4
 
 
 class IndexFormatError(ValueError):
@@ -32,7 +40,16 @@ class IndexFormatError(ValueError):
 class CompiledIndex:
     """Advisories of one source by npm package name, decoded on demand."""
 
-    def __init__(self, payloads: dict[str, str], record_count: int, withdrawn_count: int) -> None:
+    def __init__(
+        self,
+        names: list[str],
+        offsets: array[int],
+        payloads: bytes | memoryview,
+        record_count: int,
+        withdrawn_count: int,
+    ) -> None:
+        self._names = names
+        self._offsets = offsets
         self._payloads = payloads
         self._decoded: dict[str, tuple[AdvisoryRecord, ...]] = {}
         self.record_count = record_count
@@ -50,36 +67,48 @@ class CompiledIndex:
                 continue
             for name, entries in record.affected.items():
                 by_name.setdefault(name, []).append(_encode_advisory(record, entries))
-        payloads = {
-            name: json.dumps(advisories, ensure_ascii=False, separators=(",", ":"))
-            for name, advisories in sorted(by_name.items())
-        }
-        return cls(payloads, record_count, withdrawn_count)
+        names = sorted(by_name)
+        offsets = array(_OFFSET_CODE, [0])
+        chunks: list[bytes] = []
+        for name in names:
+            chunk = json.dumps(by_name[name], ensure_ascii=False, separators=(",", ":"))
+            chunks.append(chunk.encode("utf-8"))
+            offsets.append(offsets[-1] + len(chunks[-1]))
+        return cls(names, offsets, b"".join(chunks), record_count, withdrawn_count)
 
     @property
     def package_names(self) -> int:
-        return len(self._payloads)
+        return len(self._names)
 
     def advisories_for(self, name: str) -> tuple[AdvisoryRecord, ...]:
         """Non-withdrawn records with npm entries for ``name`` (only that name's entries)."""
         decoded = self._decoded.get(name)
         if decoded is None:
-            payload = self._payloads.get(name)
-            decoded = () if payload is None else _decode_payload(name, payload)
+            position = bisect_left(self._names, name)
+            if position < len(self._names) and self._names[position] == name:
+                start, end = self._offsets[position], self._offsets[position + 1]
+                decoded = _decode_payload(name, bytes(self._payloads[start:end]))
+            else:
+                decoded = ()
             self._decoded[name] = decoded
         return decoded
 
     def to_bytes(self, source_key: str) -> bytes:
-        body = "".join(
-            f"{_encode_name(name)}\t{payload}\n" for name, payload in self._payloads.items()
-        ).encode("utf-8")
+        names_block = "\n".join(_encode_name(name) for name in self._names).encode("utf-8")
+        offsets = array(_OFFSET_CODE, self._offsets)
+        if sys.byteorder == "big":
+            offsets.byteswap()
+        body = names_block + offsets.tobytes() + bytes(self._payloads)
         header = {
             "format": INDEX_FORMAT,
             "version": INDEX_VERSION,
             "source_key": source_key,
             "records": self.record_count,
             "withdrawn": self.withdrawn_count,
-            "names": len(self._payloads),
+            "names": len(self._names),
+            "quoted_names": [i for i, name in enumerate(self._names) if _needs_quoting(name)],
+            "names_bytes": len(names_block),
+            "payload_bytes": len(self._payloads),
             "crc32": zlib.crc32(body),
         }
         return json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n" + body
@@ -99,26 +128,37 @@ class CompiledIndex:
         expected = {"format": INDEX_FORMAT, "version": INDEX_VERSION, "source_key": source_key}
         if any(header.get(key) != value for key, value in expected.items()):
             raise IndexFormatError("written for another format version or source")
-        body = data[header_end + 1 :]
+        name_count, names_bytes, payload_bytes, record_count, withdrawn_count = (
+            _header_int(header, key)
+            for key in ("names", "names_bytes", "payload_bytes", "records", "withdrawn")
+        )
+        quoted = header.get("quoted_names")
+        if not isinstance(quoted, list):
+            raise IndexFormatError("header has no quoted_names list")
+        body = memoryview(data)[header_end + 1 :]
+        table_bytes = _OFFSET_SIZE * (name_count + 1)
+        if len(body) != names_bytes + table_bytes + payload_bytes:
+            raise IndexFormatError("body length does not match the header")
         if zlib.crc32(body) != header.get("crc32"):
             raise IndexFormatError("body checksum mismatch")
         try:
-            lines = body.decode("utf-8").split("\n")
+            names = str(body[:names_bytes], "utf-8").split("\n") if name_count else []
         except UnicodeDecodeError as error:
-            raise IndexFormatError(f"body is not UTF-8: {error}") from None
-        if lines.pop() != "":
-            raise IndexFormatError("body does not end with a newline")
-        payloads: dict[str, str] = {}
-        for line in lines:
-            name, tab, payload = line.partition("\t")
-            if not tab:
-                raise IndexFormatError("line without a tab")
-            payloads[_decode_name(name) if name.startswith('"') else name] = payload
-        counts = (header.get("names"), header.get("records"), header.get("withdrawn"))
-        if counts[0] != len(payloads) or not all(isinstance(c, int) for c in counts[1:]):
-            raise IndexFormatError("header counts do not match the body")
-        record_count, withdrawn_count = header["records"], header["withdrawn"]
-        return cls(payloads, record_count, withdrawn_count)
+            raise IndexFormatError(f"names are not UTF-8: {error}") from None
+        if len(names) != name_count:
+            raise IndexFormatError("name count does not match the header")
+        for position in quoted:
+            if not isinstance(position, int) or not 0 <= position < name_count:
+                raise IndexFormatError("bad quoted name position")
+            names[position] = _decode_name(names[position])
+        offsets = array(_OFFSET_CODE)
+        offsets.frombytes(body[names_bytes : names_bytes + table_bytes])
+        if sys.byteorder == "big":
+            offsets.byteswap()
+        if offsets[0] != 0 or offsets[-1] != payload_bytes:
+            raise IndexFormatError("offset table does not span the payloads")
+        payloads = body[names_bytes + table_bytes :]
+        return cls(names, offsets, payloads, record_count, withdrawn_count)
 
 
 def _encode_advisory(record: AdvisoryRecord, entries: tuple[AffectedEntry, ...]) -> list[Any]:
@@ -136,7 +176,14 @@ def _encode_advisory(record: AdvisoryRecord, entries: tuple[AffectedEntry, ...])
     ]
 
 
-def _decode_payload(name: str, payload: str) -> tuple[AdvisoryRecord, ...]:
+def _header_int(header: dict[str, Any], key: str) -> int:
+    value = header.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise IndexFormatError(f"header field {key!r} is missing or not a count")
+    return value
+
+
+def _decode_payload(name: str, payload: bytes) -> tuple[AdvisoryRecord, ...]:
     # The CRC guards against damage; a payload that still fails here was written by other code.
     advisories = json.loads(payload)
     return tuple(
@@ -165,11 +212,13 @@ def _decode_payload(name: str, payload: str) -> tuple[AdvisoryRecord, ...]:
     )
 
 
+def _needs_quoting(name: str) -> bool:
+    return "\n" in name
+
+
 def _encode_name(name: str) -> str:
-    """Names are written raw unless they could be confused with the line syntax."""
-    if name.startswith('"') or any(char in name for char in "\t\n\r"):
-        return json.dumps(name)
-    return name
+    """Names are written raw unless they contain the block separator."""
+    return json.dumps(name) if _needs_quoting(name) else name
 
 
 def _decode_name(encoded: str) -> str:

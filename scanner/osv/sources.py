@@ -6,11 +6,8 @@ zip member, so the CLI can print a single line.
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -104,6 +101,11 @@ def read_file_record(path: Path, content: bytes) -> Iterator[tuple[str, object]]
 
 def read_zip_records(path: Path, content: bytes) -> Iterator[tuple[str, object]]:
     """``(subject, decoded JSON)`` for each ``*.json`` member of the zip held in ``content``."""
+    # Only a cache miss reads a zip; keeping zipfile off the warm path saves ~10 ms of import.
+    import io
+    import zipfile
+    import zlib
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import zipfile
@@ -122,6 +123,13 @@ def test_a_copy_of_the_same_zip_shares_the_index_but_keeps_its_own_label(
     assert database.match("evil", "1.0.0")[0].advisory.source == str(copy)
 
 
+def _other_version(data: bytes) -> bytes:
+    header_line, _, body = data.partition(b"\n")
+    header = json.loads(header_line)
+    header["version"] += 1
+    return json.dumps(header).encode() + b"\n" + body
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -129,7 +137,7 @@ def test_a_copy_of_the_same_zip_shares_the_index_but_keeps_its_own_label(
         lambda data: b"garbage\n",
         lambda data: data[: len(data) // 2],
         lambda data: data.replace(b"evil", b"evjl"),
-        lambda data: data.replace(b'"version":1', b'"version":999'),
+        _other_version,
         lambda data: b"\x80\x04\x95pickle?\n" + data,
     ],
     ids=["empty", "garbage", "truncated", "flipped-body", "other-version", "binary-prefix"],
@@ -167,7 +175,7 @@ def test_unusable_cache_dir_falls_back_to_memory(tmp_path: Path, zip_source: Pat
     assert load(zip_source, None).cache_origins == ("memory",)
 
 
-def test_index_file_is_json_text_and_written_atomically(tmp_path: Path, zip_source: Path) -> None:
+def test_index_file_is_plain_data_and_written_atomically(tmp_path: Path, zip_source: Path) -> None:
     cache_dir = tmp_path / "cache"
     load(zip_source, cache_dir)
     load(write_zip(tmp_path / "second.zip", record("Z-9", "x", "1.0.0")), cache_dir)
@@ -177,15 +185,22 @@ def test_index_file_is_json_text_and_written_atomically(tmp_path: Path, zip_sour
         header_line, _, body = index_file.read_bytes().partition(b"\n")
         header = json.loads(header_line)
         assert header["format"] == "depscan-osv-index"
-        for line in body.decode().splitlines():
-            _name, _, payload = line.partition("\t")
-            assert isinstance(json.loads(payload), list)
+        names = body[: header["names_bytes"]].decode().split("\n")
+        table_end = header["names_bytes"] + 4 * (len(names) + 1)
+        offsets = [
+            int.from_bytes(body[i : i + 4], "little")
+            for i in range(header["names_bytes"], table_end, 4)
+        ]
+        payloads = body[table_end:]
+        for start, end in itertools.pairwise(offsets):
+            assert isinstance(json.loads(payloads[start:end]), list)
+        assert offsets[-1] == len(payloads)
     leftovers = [p.name for p in (cache_dir / "osv-index").rglob("*") if p.name.startswith(".tmp")]
     assert leftovers == []
 
 
 def test_index_round_trip_keeps_awkward_names_and_checks_its_key() -> None:
-    names = ['"quoted', "tab\tname", "plain", "@scope/pkg", "ünïcode"]
+    names = ['"quoted', "tab\tname", "new\nline", "plain", "@scope/pkg", "ünïcode"]
     records = [
         compile_record(record(f"N-{i}", name, "1.0.0"), f"N-{i}") for i, name in enumerate(names)
     ]
@@ -195,7 +210,7 @@ def test_index_round_trip_keeps_awkward_names_and_checks_its_key() -> None:
     built = CompiledIndex.build(records)
     data = built.to_bytes("key-a")
     loaded = CompiledIndex.from_bytes(data, "key-a")
-    assert (loaded.record_count, loaded.withdrawn_count) == (6, 1)
+    assert (loaded.record_count, loaded.withdrawn_count) == (7, 1)
     for i, name in enumerate(names):
         (found,) = loaded.advisories_for(name)
         assert found.id == f"N-{i}"
