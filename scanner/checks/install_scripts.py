@@ -17,7 +17,7 @@ from typing import ClassVar
 from scanner.allowlist import ScriptAllowlist, ScriptRule, load_script_allowlist
 from scanner.checks.base import ScanContext
 from scanner.checks.knobs import names_setting
-from scanner.checks.release_history import previous_version
+from scanner.checks.release_history import ReleaseHistory
 from scanner.model import (
     CheckResult,
     Finding,
@@ -240,16 +240,20 @@ class InstallScriptsCheck:
         registry_names = sorted(
             {p.first.name for p in packages if p.first.source is SourceKind.REGISTRY}
         )
-        documents: Mapping[str, Packument | Unavailable] = {}
+        histories: dict[str, ReleaseHistory | Unavailable] = {}
         if context.registry is not None and registry_names:
-            documents = context.registry.packuments(registry_names)
+            for name, document in context.registry.packuments(registry_names).items():
+                if isinstance(document, Packument):
+                    histories[name] = ReleaseHistory.of(document)
+                else:
+                    histories[name] = document
 
         findings: list[Finding] = []
         skipped: dict[str, list[str]] = defaultdict(list)
         for package in packages:
             node = package.first
             verdict, reason = self._examine(
-                node, context.registry is not None, documents.get(node.name), allowlist
+                node, context.registry is not None, histories.get(node.name), allowlist
             )
             if reason is not None:
                 skipped[reason].append(node.spec_id)
@@ -265,7 +269,7 @@ class InstallScriptsCheck:
         self,
         node: PackageNode,
         registry_consulted: bool,
-        document: Packument | Unavailable | None,
+        document: ReleaseHistory | Unavailable | None,
         allowlist: ScriptAllowlist,
     ) -> tuple[ScriptVerdict | None, str | None]:
         """The verdict for one package and, when part of it could not be checked, why."""
@@ -287,13 +291,14 @@ class InstallScriptsCheck:
             if flagged is False:
                 return None, None
             return lockfile_verdict, _unavailable_reason(document.reason)
-        info = document.versions.get(node.version)
+        versions = document.packument.versions
+        info = versions.get(node.version)
         if info is None:
             return lockfile_verdict, None if flagged is False else REASON_VERSION_MISSING
 
         current = self._scripts_of(info)
-        before_version = previous_version(document, node.version)
-        before_info = document.versions.get(before_version) if before_version else None
+        before_version = document.previous_version(node.version)
+        before_info = versions.get(before_version) if before_version else None
         previous = self._scripts_of(before_info) if before_info is not None else None
         return judge_scripts(node.spec_id, current, previous, before_version, allow_rule), None
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from scanner.checks.release_history import releases_in_order
-from scanner.registry.packument import Packument
+from scanner.checks.release_history import ReleaseHistory
 
 DEFAULT_LOOKBACK_VERSIONS = 3
 
@@ -26,24 +25,24 @@ class MaintainerChange:
 
 
 def maintainer_changes(
-    packument: Packument, version: str, lookback: int = DEFAULT_LOOKBACK_VERSIONS
+    history: ReleaseHistory, version: str, lookback: int = DEFAULT_LOOKBACK_VERSIONS
 ) -> list[MaintainerChange]:
     """Changes that first show in ``version`` or in one of the ``lookback`` releases before it.
 
     Only releases whose documents carry a maintainer list take part; the caller reports a locked
     version without one as not checked.
     """
-    history = releases_in_order(packument)
-    if version not in history or packument.versions[version].maintainers is None:
+    versions = history.packument.versions
+    if version not in history.position or versions[version].maintainers is None:
         return []
-    up_to = history[: history.index(version) + 1]
-    listed = [v for v in up_to if packument.versions[v].maintainers is not None]
+    up_to = (*history.released_before(version), version)
+    listed = [v for v in up_to if versions[v].maintainers is not None]
     # each of the lookback + 1 releases is compared with the one before it
     recent = listed[-(lookback + 2) :]
     changes = []
     for before, after in pairwise(recent):
-        old = set(packument.versions[before].maintainers or ())
-        new = set(packument.versions[after].maintainers or ())
+        old = set(versions[before].maintainers or ())
+        new = set(versions[after].maintainers or ())
         if old != new:
             changes.append(
                 MaintainerChange(after, before, tuple(sorted(new - old)), tuple(sorted(old - new)))

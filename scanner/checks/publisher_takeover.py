@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scanner.checks.release_history import publish_times, releases_in_order
-from scanner.registry.packument import Packument
+from scanner.checks.release_history import ReleaseHistory
 
 DEFAULT_WINDOW_DAYS = 90
 DEFAULT_WINDOW_VERSIONS = 3
@@ -47,20 +46,20 @@ def _most_recent_first(publishers: Iterable[str | None], exclude: str) -> tuple[
     return tuple(seen)
 
 
-def find_takeover(packument: Packument, version: str, window: TakeoverWindow) -> Takeover | None:
+def find_takeover(history: ReleaseHistory, version: str, window: TakeoverWindow) -> Takeover | None:
     """The takeover evidence for ``version``, or ``None``.
 
     Needs publish times: "before" is publication order. The caller reports a version without a
     publisher or a publish time as not checked rather than calling this.
     """
-    if version not in publish_times(packument):
+    if version not in history.times:
         return None
-    publisher = packument.versions[version].publisher
+    versions = history.packument.versions
+    publisher = versions[version].publisher
     if publisher is None:
         return None
-    history = releases_in_order(packument)
-    position = history.index(version)
-    publishers = [packument.versions[v].publisher for v in history[:position]]
+    earlier_releases = history.released_before(version)
+    publishers = [versions[v].publisher for v in earlier_releases]
     if publisher not in publishers:
         earlier = _most_recent_first(publishers, publisher)
         return Takeover(publisher, earlier) if earlier else None
@@ -69,10 +68,9 @@ def find_takeover(packument: Packument, version: str, window: TakeoverWindow) ->
     earlier = _most_recent_first(publishers[:first_position], publisher)
     if not earlier:
         return None  # the package started with this publisher: they are its owner, not a newcomer
-    first_version = history[first_position]
-    times = publish_times(packument)
-    days = (times[version] - times[first_version]).days
-    versions_since = position - first_position
+    first_version = earlier_releases[first_position]
+    days = (history.times[version] - history.times[first_version]).days
+    versions_since = len(earlier_releases) - first_position
     if days > window.days and versions_since > window.versions:
         return None
     return Takeover(publisher, earlier, first_version, days, versions_since)

@@ -31,7 +31,7 @@ from scanner.checks.publisher_takeover import (
     takeover_message,
 )
 from scanner.checks.release_age import DEFAULT_MIN_AGE_DAYS, recent_release_message, release_age
-from scanner.checks.release_history import publish_times
+from scanner.checks.release_history import ReleaseHistory
 from scanner.model import (
     CheckResult,
     Finding,
@@ -41,7 +41,7 @@ from scanner.model import (
     Severity,
     SourceKind,
 )
-from scanner.registry.packument import Packument, Unavailable
+from scanner.registry.packument import Unavailable
 
 CHECK_ID = "publishers"
 
@@ -100,8 +100,11 @@ class RuleOutcome:
     not_checked: tuple[str, ...]
 
 
-def examine_version(document: Packument, version: str, settings: PublisherSettings) -> RuleOutcome:
-    """Apply the three rules to ``version`` of ``document``."""
+def examine_version(
+    history: ReleaseHistory, version: str, settings: PublisherSettings
+) -> RuleOutcome:
+    """Apply the three rules to ``version`` of the package ``history`` is about."""
+    document = history.packument
     name = document.name
     if version not in document.versions:
         return RuleOutcome((), (REASON_VERSION_MISSING,))
@@ -109,7 +112,7 @@ def examine_version(document: Packument, version: str, settings: PublisherSettin
     found: list[tuple[str, Severity, str, dict[str, object]]] = []
     missing: list[str] = []
 
-    timed = version in publish_times(document)
+    timed = version in history.times
     if not timed:
         missing.append(REASON_NO_TIME if not document.has_time_data else REASON_NO_TIME_FOR_VERSION)
 
@@ -118,7 +121,7 @@ def examine_version(document: Packument, version: str, settings: PublisherSettin
     elif info.publisher is None:
         missing.append(REASON_NO_PUBLISHER_FOR_VERSION)
     elif timed:
-        takeover = find_takeover(document, version, settings.window)
+        takeover = find_takeover(history, version, settings.window)
         if takeover is not None:
             details: dict[str, object] = {
                 "publisher": takeover.publisher,
@@ -134,7 +137,7 @@ def examine_version(document: Packument, version: str, settings: PublisherSettin
     elif info.maintainers is None:
         missing.append(REASON_NO_MAINTAINERS_FOR_VERSION)
     else:
-        changes = maintainer_changes(document, version, settings.maintainer_versions)
+        changes = maintainer_changes(history, version, settings.maintainer_versions)
         if changes:
             details = {
                 "changes": [
@@ -145,7 +148,7 @@ def examine_version(document: Packument, version: str, settings: PublisherSettin
             message = maintainer_change_message(name, version, changes)
             found.append(("maintainer-change", Severity.MEDIUM, message, details))
 
-    age = release_age(document, version, settings.now)
+    age = release_age(history, version, settings.now)
     if age is not None and age < settings.min_release_age:
         min_days = settings.min_release_age.days
         message = recent_release_message(name, version, age, min_days)
@@ -176,13 +179,16 @@ class PublishersCheck:
         lockfile = str(context.lockfile.path)
         findings: list[Finding] = []
         skipped: dict[str, set[str]] = defaultdict(set)
+        histories: dict[str, ReleaseHistory] = {}
         for (name, version), nodes in groups.items():
             node = nodes[0]
             document = documents.get(name) or Unavailable(name, "no answer for this package")
             if isinstance(document, Unavailable):
                 skipped[_unavailable_reason(document.reason)].add(node.spec_id)
                 continue
-            outcome = examine_version(document, version, settings)
+            if name not in histories:
+                histories[name] = ReleaseHistory.of(document)
+            outcome = examine_version(histories[name], version, settings)
             for reason in outcome.not_checked:
                 skipped[reason].add(node.spec_id)
             for rule, severity, message, details in outcome.findings:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from scanner.checks.release_history import publish_times
-from scanner.registry.packument import Packument
+from scanner.checks.release_history import ReleaseHistory
 
 DEFAULT_MIN_AGE_DAYS = 2
 
 
-def release_age(packument: Packument, version: str, now: datetime) -> timedelta | None:
+def release_age(history: ReleaseHistory, version: str, now: datetime) -> timedelta | None:
     """How long before ``now`` the version was published; ``None`` when the time is not known."""
-    published = publish_times(packument).get(version)
+    published = history.times.get(version)
     if published is None:
         return None
     return max(now - published, timedelta(0))

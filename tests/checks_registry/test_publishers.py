@@ -82,9 +82,10 @@ def test_takeover_window_is_configurable(tmp_path: Path) -> None:
     document = fixture_packument("event-stream")
     nodes = [node("event-stream", "4.0.1")]
     default = by_rule(run(tmp_path, nodes, [document]))
-    assert "whose first event-stream release was 15 days earlier" in default[
-        "publisher-takeover"
-    ].message
+    assert (
+        "whose first event-stream release was 15 days earlier"
+        in default["publisher-takeover"].message
+    )
     by_days = {**LATER, "publishers.window-days": "10", "publishers.window-versions": 3}
     assert "publisher-takeover" in by_rule(run(tmp_path, nodes, [document], by_days))
     narrow = {**LATER, "publishers.window-days": 10, "publishers.window-versions": 2}
