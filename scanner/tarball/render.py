@@ -1,0 +1,174 @@
+"""What ``depscan diff`` prints: a text summary with git-style unified diffs, or a JSON document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from scanner.tarball.compare import FileChange, FileStatus, PackageDiff, PackageSide
+from scanner.tarball.risk import RiskNote
+from scanner.tarball.textdiff import SplitText, build_hunks, split_lines
+
+_NO_NEWLINE = "\\ No newline at end of file"
+
+
+def _git_blob_id(data: bytes) -> str:
+    """The abbreviated object id git prints on ``index`` lines, so output matches git's."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()[:7]
+
+
+def _label(side: PackageSide) -> str:
+    if side.name and side.version:
+        return f"{side.name}@{side.version}"
+    return side.subject
+
+
+def summary_lines(diff: PackageDiff) -> list[str]:
+    lines = [f"{_label(diff.old)} -> {_label(diff.new)}"]
+    lines.append(f"  {diff.old.integrity_statement}")
+    lines.append(f"  {diff.new.integrity_statement}")
+    for side in (diff.old, diff.new):
+        lines.extend(f"  {side.subject}: {note}" for note in side.notes)
+    files = len(diff.files)
+    lines.append(
+        f"{files} file{'s' if files != 1 else ''} changed: "
+        f"{diff.count(FileStatus.ADDED)} added, {diff.count(FileStatus.REMOVED)} removed, "
+        f"{diff.count(FileStatus.MODIFIED)} modified; "
+        f"+{diff.added_lines} -{diff.removed_lines} lines"
+        + (f" (filtered by {', '.join(diff.filters)})" if diff.filters else "")
+    )
+    return lines
+
+
+def _file_header(change: FileChange) -> list[str]:
+    path = change.path
+    out = [f"diff --git a/{path} b/{path}"]
+    mode_line = ""
+    if change.status is FileStatus.ADDED:
+        out.append(f"new file mode 100{change.new_mode or 0o644:o}")
+    elif change.status is FileStatus.REMOVED:
+        out.append(f"deleted file mode 100{change.old_mode or 0o644:o}")
+    elif change.old_mode != change.new_mode:
+        out.append(f"old mode 100{change.old_mode or 0:o}")
+        out.append(f"new mode 100{change.new_mode or 0:o}")
+    else:
+        mode_line = f" 100{change.new_mode or 0o644:o}"
+    if change.old_data == change.new_data and change.status is FileStatus.MODIFIED:
+        return out  # a mode-only change has no index line and no hunks, as in git
+    old_id = _git_blob_id(change.old_data) if change.old_size is not None else "0000000"
+    new_id = _git_blob_id(change.new_data) if change.new_size is not None else "0000000"
+    out.append(f"index {old_id}..{new_id}{mode_line}")
+    return out
+
+
+def _hunk_lines(change: FileChange, context: int) -> list[str]:
+    old = split_lines(change.old_data) if change.old_data else SplitText([], True)
+    new = split_lines(change.new_data) if change.new_data else SplitText([], True)
+    out: list[str] = []
+    old_last, new_last = len(old.lines) - 1, len(new.lines) - 1
+    for hunk in build_hunks(change.blocks, len(old.lines), len(new.lines), context):
+        out.append(hunk.header())
+        for tag, index in hunk.lines:
+            source = new if tag == "+" else old
+            out.append(tag + source.lines[index].decode("utf-8", errors="replace"))
+            if tag == "+":
+                if index == new_last and not new.final_newline:
+                    out.append(_NO_NEWLINE)
+            elif index == old_last and not old.final_newline:
+                out.append(_NO_NEWLINE)
+    return out
+
+
+def render_file(change: FileChange, unified: int = 3) -> list[str]:
+    out = _file_header(change)
+    if change.status is FileStatus.MODIFIED and change.old_data == change.new_data:
+        return out
+    a = "/dev/null" if change.status is FileStatus.ADDED else f"a/{change.path}"
+    b = "/dev/null" if change.status is FileStatus.REMOVED else f"b/{change.path}"
+    if change.binary:
+        out.append(f"Binary files {a} and {b} differ")
+        return out
+    out.append(f"--- {a}")
+    out.append(f"+++ {b}")
+    out.extend(_hunk_lines(change, unified))
+    return out
+
+
+def render_notes(notes: Sequence[RiskNote]) -> list[str]:
+    out: list[str] = []
+    for note in sorted(notes, key=lambda n: (-int(n.severity), n.file or "", n.line or 0)):
+        where = ""
+        if note.file:
+            where = f" {note.file}" + (f":{note.line}" if note.line else "")
+        out.append(f"  [{note.severity.label}] {note.kind}{where}: {note.message}")
+    return out
+
+
+def render_text(
+    diff: PackageDiff,
+    unified: int = 3,
+    name_only: bool = False,
+    notes: Sequence[RiskNote] = (),
+) -> str:
+    """The ``depscan diff`` text output.
+
+    ``name_only`` prints just the changed paths, one per line, like ``npm diff --diff-name-only``
+    so scripts can read it; otherwise a summary, the risk notes and git-style unified diffs.
+    """
+    if name_only or diff.name_only:
+        return "".join(f"{change.path}\n" for change in diff.files)
+    lines = summary_lines(diff)
+    if notes:
+        lines.append(f"{len(notes)} risk note{'s' if len(notes) != 1 else ''}:")
+        lines.extend(render_notes(notes))
+    for change in diff.files:
+        lines.extend(render_file(change, unified))
+    return "\n".join(lines) + "\n"
+
+
+def _side_json(side: PackageSide) -> dict[str, object]:
+    return {
+        "subject": side.subject,
+        "name": side.name,
+        "version": side.version,
+        "integrity_verified": side.verified,
+        "integrity": side.integrity_statement,
+        "notes": list(side.notes),
+    }
+
+
+def to_json(
+    diff: PackageDiff, notes: Sequence[RiskNote] = (), *, hunks: bool = False, unified: int = 3
+) -> dict[str, object]:
+    """A JSON-ready document of the diff; ``hunks`` adds each file's unified-diff lines."""
+    files: list[dict[str, object]] = []
+    for change in diff.files:
+        entry: dict[str, object] = {
+            "path": change.path,
+            "status": change.status.value,
+            "old_size": change.old_size,
+            "new_size": change.new_size,
+            "old_mode": f"100{change.old_mode:o}" if change.old_mode is not None else None,
+            "new_mode": f"100{change.new_mode:o}" if change.new_mode is not None else None,
+            "binary": change.binary,
+            "added_lines": change.added_lines,
+            "removed_lines": change.removed_lines,
+        }
+        if hunks and not change.binary and not diff.name_only:
+            entry["diff"] = _hunk_lines(change, unified)
+        files.append(entry)
+    return {
+        "old": _side_json(diff.old),
+        "new": _side_json(diff.new),
+        "summary": {
+            "files_changed": len(diff.files),
+            "added": diff.count(FileStatus.ADDED),
+            "removed": diff.count(FileStatus.REMOVED),
+            "modified": diff.count(FileStatus.MODIFIED),
+            "added_lines": diff.added_lines,
+            "removed_lines": diff.removed_lines,
+            "filters": list(diff.filters),
+        },
+        "files": files,
+        "risk_notes": [note.to_json() for note in notes],
+    }
