@@ -1,4 +1,4 @@
-"""Small pieces the yarn, pnpm and bun readers share: descriptor splitting, source kinds, aliases."""
+"""Pieces the yarn, pnpm and bun readers share: descriptor splitting, source kinds, aliases."""
 
 from __future__ import annotations
 
