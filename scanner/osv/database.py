@@ -20,13 +20,14 @@ __all__ = ["BUNDLED_LABEL", "Advisory", "AdvisoryDatabase", "AdvisoryMatch", "bu
 BUNDLED_LABEL = "bundled"
 
 
-def bundled_folder() -> Path:
+def bundled_folder(package_dir: Path | None = None) -> Path:
     """Where the curated records are: inside the installed package, or at the repository root.
 
     A wheel carries them as ``scanner/_bundled_advisories`` (hatch force-include); an editable or
-    source checkout has ``<repo>/advisories`` next to the ``scanner`` package.
+    source checkout has ``<repo>/advisories`` next to the ``scanner`` package. ``package_dir`` is
+    the ``scanner`` package folder (this installation's when not given).
     """
-    package_dir = Path(__file__).resolve().parent.parent
+    package_dir = package_dir or Path(__file__).resolve().parent.parent
     installed = package_dir / "_bundled_advisories"
     if installed.is_dir():
         return installed

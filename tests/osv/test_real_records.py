@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from scanner.errors import AdvisoryError
 from scanner.osv.database import AdvisoryDatabase, bundled_folder
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "osv"
@@ -235,3 +236,20 @@ def test_bundled_versions_are_all_confirmed_by_the_upstream_records(
                 assert upstream & cited, f"{path.name}: {name}@{version} not confirmed"
                 confirmed += 1
     assert confirmed >= 70
+
+
+def test_bundled_folder_prefers_the_installed_copy(tmp_path: Path) -> None:
+    package_dir = tmp_path / "site-packages" / "scanner"
+    (package_dir / "_bundled_advisories").mkdir(parents=True)
+    (tmp_path / "site-packages" / "advisories").mkdir()
+    assert bundled_folder(package_dir) == package_dir / "_bundled_advisories"
+
+
+def test_bundled_folder_falls_back_to_the_checkout_and_then_fails(tmp_path: Path) -> None:
+    package_dir = tmp_path / "repo" / "scanner"
+    package_dir.mkdir(parents=True)
+    with pytest.raises(AdvisoryError) as caught:
+        bundled_folder(package_dir)
+    assert caught.value.subject == str(package_dir / "_bundled_advisories")
+    (tmp_path / "repo" / "advisories").mkdir()
+    assert bundled_folder(package_dir) == tmp_path / "repo" / "advisories"
