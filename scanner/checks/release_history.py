@@ -13,21 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from scanner.registry.packument import Packument
+from scanner.timestamps import parse_time
 
 PrereleasePart = tuple[int, int | str]
 SemverKey = tuple[int, int, int, int, tuple[PrereleasePart, ...]]
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """An ISO-8601 time as served by registries; naive times are taken as UTC."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # npm only publishes valid semver; the loose prefix ("v", "=") appears in very old documents.
@@ -58,10 +50,8 @@ def semver_key(version: str) -> SemverKey | None:
 def _publish_times(packument: Packument) -> dict[str, datetime]:
     times: dict[str, datetime] = {}
     for version, stamp in packument.time.items():
-        if version in packument.versions and isinstance(stamp, str):
-            moment = parse_timestamp(stamp)
-            if moment is not None:
-                times[version] = moment
+        if version in packument.versions and (moment := parse_time(stamp)) is not None:
+            times[version] = moment
     return times
 
 
