@@ -22,6 +22,9 @@ from scanner.model import Finding, Severity
 from scanner.reports.rules import RULES
 
 POLICY_FILENAME = ".depscan.toml"
+# The settings keys the install-script and hygiene checks read (ScanContext.settings).
+ALLOW_SCRIPTS_SETTING = "install-scripts.allow"
+ALLOWED_HOSTS_SETTING = "hygiene.allowed-hosts"
 
 _TOP_KEYS = ("fail-on", "registry", "advisories", "install-scripts", "hygiene", "ignore")
 _SCRIPT_KEYS = ("allow",)
@@ -52,13 +55,18 @@ class Ignore:
 
     def matches(self, finding: Finding) -> bool:
         pkg = finding.package
-        if finding.check != self.check or pkg is None or pkg.name != self.package:
+        if pkg is None or pkg.name != self.package or not self._same_check(finding):
             return False
         if self.advisory is not None:
             wanted = self.advisory.casefold()
             if all(a.casefold() != wanted for a in finding.advisories):
                 return False
         return self.versions is None or _satisfies(pkg.version, self.versions)
+
+    def _same_check(self, finding: Finding) -> bool:
+        # A check that reports several rules (publisher-takeover, maintainer-change, ... under
+        # one check) can be ignored as a whole by its id or one rule at a time by the rule name.
+        return self.check in (finding.check, finding.details.get("rule"))
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and today >= self.expires
@@ -79,9 +87,9 @@ class Policy:
         """The check knobs this policy sets, keyed ``check-id.knob`` as ScanContext expects."""
         out: dict[str, object] = {}
         if self.allow_scripts:
-            out["install-script.allow"] = self.allow_scripts
+            out[ALLOW_SCRIPTS_SETTING] = self.allow_scripts
         if self.allowed_hosts:
-            out["lockfile-hygiene.allowed-hosts"] = self.allowed_hosts
+            out[ALLOWED_HOSTS_SETTING] = self.allowed_hosts
         return out
 
 
@@ -265,10 +273,10 @@ class _Reader:
     def _allow_scripts(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         table = _table(data, "install-scripts", _SCRIPT_KEYS)
         where: Where = ("install-scripts", "allow")
-        names = _string_list(table.get("allow"), where, "install-scripts.allow", "package names")
-        for name in names:
-            _package_name(name, where, "install-scripts.allow")
-        return names
+        entries = _string_list(table.get("allow"), where, "install-scripts.allow", "package names")
+        for entry in entries:
+            _allow_entry(entry.strip(), where)
+        return tuple(entry.strip() for entry in entries)
 
     def _allowed_hosts(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         table = _table(data, "hygiene", _HYGIENE_KEYS)
@@ -309,7 +317,12 @@ class _Reader:
                 ("ignore", n, "check"), f"{label}: unknown check {check!r} (known: {known})"
             )
         package = _nonempty(entry["package"], ("ignore", n, "package"), f"{label}: package")
-        _package_name(package, ("ignore", n, "package"), f"{label}: package")
+        _package_name(
+            package,
+            ("ignore", n, "package"),
+            f"{label}: package",
+            hint="; put a version range in 'versions'",
+        )
         reason = _nonempty(entry["reason"], ("ignore", n, "reason"), f"{label}: reason")
         versions = None
         if "versions" in entry:
@@ -365,24 +378,38 @@ def _nonempty(value: object, where: Where, name: str) -> str:
     return value.strip()
 
 
-def _package_name(name: str, where: Where, context: str) -> None:
-    if any(ch.isspace() for ch in name) or name.count("@") > 1 or "@" in name[1:]:
+def _package_name(
+    name: str, where: Where, context: str, value: str | None = None, hint: str = ""
+) -> None:
+    bad = not name or name == "@" or "@" in name[1:] or any(ch.isspace() for ch in name)
+    if bad:
+        shown = value or name
         raise _Invalid(
             where,
-            f"{context}: {name!r} is not a package name (write the bare name, like lodash or "
-            "@scope/pkg; put a version range in 'versions')",
-            name,
+            f"{context}: {shown!r} is not a package name (like lodash or @scope/pkg{hint})",
+            shown,
         )
 
 
-def _version_range(versions: str, where: Where, label: str) -> None:
+def _allow_entry(entry: str, where: Where) -> None:
+    """``name`` or ``name@range``, the forms the install-script allowlist understands."""
+    at = entry.find("@", 1)  # a leading "@" starts a scope
+    name, spec = (entry, None) if at == -1 else (entry[:at], entry[at + 1 :])
+    _package_name(name, where, "install-scripts.allow", entry)
+    if spec is not None:
+        _version_range(spec, where, f"install-scripts.allow: {entry!r}", entry)
+
+
+def _version_range(versions: str, where: Where, label: str, value: str | None = None) -> None:
     import nodesemver
 
     try:
         nodesemver.make_range(versions, False)
     except (ValueError, TypeError) as exc:
         raise _Invalid(
-            where, f"{label}: {versions!r} is not a valid version range ({exc})", versions
+            where,
+            f"{label}: {versions!r} is not a valid version range ({exc})",
+            value if value is not None else versions,
         ) from None
 
 

@@ -36,6 +36,15 @@ def _rule(rule_id: str, name: str, summary: str, severity: Severity, *paragraphs
     return RuleInfo(rule_id, name, summary, "\n\n".join(paragraphs), severity)
 
 
+_INSTALL_SCRIPT_HELP = (
+    "**Risk:** lifecycle scripts run arbitrary code with the installing user's rights the "
+    "moment the package is installed, before any of your code uses it. Most supply-chain "
+    "attacks on npm deliver their payload this way.",
+    "**Fix:** check that the package really needs the script (native builds usually do). "
+    "If it does, add it to `[install-scripts] allow` in `.depscan.toml`; otherwise install "
+    "with `--ignore-scripts` or replace the package.",
+)
+
 _KNOWN: tuple[RuleInfo, ...] = (
     _rule(
         "known-malicious",
@@ -54,12 +63,7 @@ _KNOWN: tuple[RuleInfo, ...] = (
         "InstallScript",
         "A package runs a preinstall, install or postinstall script.",
         Severity.MEDIUM,
-        "**Risk:** lifecycle scripts run arbitrary code with the installing user's rights the "
-        "moment the package is installed, before any of your code uses it. Most supply-chain "
-        "attacks on npm deliver their payload this way.",
-        "**Fix:** check that the package really needs the script (native builds usually do). "
-        "If it does, add it to `[install-scripts] allow` in `.depscan.toml`; otherwise install "
-        "with `--ignore-scripts` or replace the package.",
+        *_INSTALL_SCRIPT_HELP,
     ),
     _rule(
         "publisher-takeover",
@@ -147,7 +151,36 @@ _KNOWN: tuple[RuleInfo, ...] = (
     ),
 )
 
-RULES: Mapping[str, RuleInfo] = MappingProxyType({rule.id: rule for rule in _KNOWN})
+# Ids the checks register today where they differ from the names above: the install-script check
+# is registered as ``install-scripts``, and ``publishers`` reports publisher-takeover,
+# maintainer-change and recent-release as sub-rules in ``details["rule"]``.
+_REGISTERED: tuple[RuleInfo, ...] = (
+    _rule(
+        "install-scripts",
+        "InstallScripts",
+        "A package runs a preinstall, install or postinstall script.",
+        Severity.MEDIUM,
+        *_INSTALL_SCRIPT_HELP,
+    ),
+    _rule(
+        "publishers",
+        "PublisherChange",
+        "Who publishes or maintains a package changed, or a version is very new.",
+        Severity.HIGH,
+        "**Risk:** a release by an account that never published the package before "
+        "(`publisher-takeover`), a changed maintainer list (`maintainer-change`) or a version "
+        "published only hours ago (`recent-release`) are how hijacked accounts and handed-over "
+        "packages show up before anyone has reviewed the release. The finding's `rule` property "
+        "says which one it is.",
+        "**Fix:** confirm the new publisher or maintainer through the project's own channels and "
+        "compare the release with the previous one; until then pin the last version published "
+        "by the known maintainers, or one that has been public for a while.",
+    ),
+)
+
+RULES: Mapping[str, RuleInfo] = MappingProxyType(
+    {rule.id: rule for rule in (*_KNOWN, *_REGISTERED)}
+)
 
 
 def _pascal(check_id: str) -> str:

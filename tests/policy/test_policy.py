@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from scanner.checks.hygiene.settings import ALLOWED_HOSTS_KEY
+from scanner.checks.install_scripts import ALLOW_SETTING
 from scanner.errors import PolicyError
 from scanner.model import Finding, PackageRef, Severity
 from scanner.policy import (
@@ -63,7 +66,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
         advisories = ["vendor/internal.zip", "vendor"]
 
         [install-scripts]
-        allow = ["esbuild", "@swc/core"]
+        allow = ["esbuild", "@swc/core", "sharp@^0.33"]
 
         [hygiene]
         allowed-hosts = ["Mirror.Example.Test:8443", "*.corp.example.test"]
@@ -104,15 +107,16 @@ def test_every_key_is_read(tmp_path: Path) -> None:
                 line=19,
             ),
         ),
-        allow_scripts=("esbuild", "@swc/core"),
+        allow_scripts=("esbuild", "@swc/core", "sharp@^0.33"),
         advisories=(tmp_path / "vendor" / "internal.zip", tmp_path / "vendor"),
         registry=False,
         allowed_hosts=("mirror.example.test:8443", "*.corp.example.test"),
         path=path,
     )
+    # The keys are the ones the install-script and hygiene checks read.
     assert policy.settings() == {
-        "install-script.allow": ("esbuild", "@swc/core"),
-        "lockfile-hygiene.allowed-hosts": ("mirror.example.test:8443", "*.corp.example.test"),
+        ALLOW_SETTING: ("esbuild", "@swc/core", "sharp@^0.33"),
+        ALLOWED_HOSTS_KEY: ("mirror.example.test:8443", "*.corp.example.test"),
     }
 
 
@@ -174,8 +178,17 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
             "line 2: install-scripts.allow must be a list of non-empty strings (got '')",
         ),
         (
-            '[install-scripts]\nallow = [\n  "esbuild",\n  "sharp@0.33.0",\n]\n',
-            "line 4: install-scripts.allow: 'sharp@0.33.0' is not a package name",
+            '[install-scripts]\nallow = [\n  "esbuild",\n  "sharp@>=<1",\n]\n',
+            "line 4: install-scripts.allow: 'sharp@>=<1': '>=<1' is not a valid version range",
+        ),
+        (
+            '[install-scripts]\nallow = [\n  "esbuild",\n  "two words",\n]\n',
+            "line 4: install-scripts.allow: 'two words' is not a package name",
+        ),
+        (
+            '[[ignore]]\ncheck = "install-script"\npackage = "a@1.0.0"\nreason = "r"\n',
+            "line 3: [[ignore]] #1: package: 'a@1.0.0' is not a package name (like lodash or "
+            "@scope/pkg; put a version range in 'versions')",
         ),
         (
             '[hygiene]\nallowed-hosts = [\n  "ok.example.test",\n  "https://mirror.example.test/npm",\n]\n',
@@ -198,7 +211,7 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
         (
             '[[ignore]]\ncheck = "instal-script"\npackage = "a"\nreason = "r"\n',
             "line 2: [[ignore]] #1: unknown check 'instal-script' "
-            "(known: install-script, known-malicious,",
+            "(known: install-script, install-scripts, known-malicious,",
         ),
         (
             '[[ignore]]\ncheck = "install-script"\npackage = 7\nreason = "r"\n',
@@ -423,3 +436,36 @@ def test_git_file_marks_a_worktree_root(tmp_path: Path) -> None:
     (repo / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
     (repo / POLICY_FILENAME).write_text("", encoding="utf-8")
     assert find_policy(repo / "sub" / "package-lock.json") == repo / POLICY_FILENAME
+
+
+def test_ignore_by_rule_name_of_a_check_that_reports_several_rules() -> None:
+    takeover = Finding(
+        "publishers",
+        Severity.HIGH,
+        "new publisher",
+        PackageRef("ua-parser-js", "0.7.29", "node_modules/ua-parser-js"),
+        details={"rule": "publisher-takeover"},
+    )
+    recent = replace(takeover, message="published 2 hours ago", details={"rule": "recent-release"})
+    by_rule = Policy(ignores=(Ignore("publisher-takeover", "ua-parser-js", "known handover"),))
+    kept, suppressed = apply_ignores([takeover, recent], by_rule, TODAY)
+    assert [f.message for f in suppressed] == ["new publisher"]
+    assert kept == [recent]
+    by_check = Policy(ignores=(Ignore("publishers", "ua-parser-js", "reviewed"),))
+    kept, suppressed = apply_ignores([takeover, recent], by_check, TODAY)
+    assert kept == [] and len(suppressed) == 2
+
+
+def test_check_ids_the_checks_register_are_accepted(tmp_path: Path) -> None:
+    text = "".join(
+        f'[[ignore]]\ncheck = "{check}"\npackage = "p"\nreason = "r"\n\n'
+        for check in ("install-scripts", "publishers", "lockfile-hygiene", "trust-downgrade")
+    )
+    policy = load_policy(_write(tmp_path, text))
+    assert [ig.check for ig in policy.ignores] == [
+        "install-scripts",
+        "publishers",
+        "lockfile-hygiene",
+        "trust-downgrade",
+    ]
+    assert [ig.line for ig in policy.ignores] == [1, 6, 11, 16]
