@@ -66,7 +66,9 @@ class Ignore:
     def _same_check(self, finding: Finding) -> bool:
         # A check that reports several rules (publisher-takeover, maintainer-change, ... under
         # one check) can be ignored as a whole by its id or one rule at a time by the rule name.
-        return self.check in (finding.check, finding.details.get("rule"))
+        wanted = _canonical_check(self.check)
+        rule = finding.details.get("rule")
+        return wanted in (_canonical_check(finding.check), rule)
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and today >= self.expires
@@ -177,6 +179,14 @@ def apply_ignores(
         else:
             kept.append(finding)
     return kept, suppressed
+
+
+# Two spellings of the install-script check id are in use; an ignore written with either matches.
+_CHECK_ALIASES = {"install-script": "install-scripts"}
+
+
+def _canonical_check(check: str) -> str:
+    return _CHECK_ALIASES.get(check, check)
 
 
 def _satisfies(version: str, versions: str) -> bool:

@@ -469,3 +469,11 @@ def test_check_ids_the_checks_register_are_accepted(tmp_path: Path) -> None:
         "trust-downgrade",
     ]
     assert [ig.line for ig in policy.ignores] == [1, 6, 11, 16]
+
+
+@pytest.mark.parametrize("written", ["install-script", "install-scripts"])
+@pytest.mark.parametrize("reported", ["install-script", "install-scripts"])
+def test_both_spellings_of_the_install_script_check_match(written: str, reported: str) -> None:
+    policy = Policy(ignores=(Ignore(written, "esbuild", "r"),))
+    kept, suppressed = apply_ignores([_finding(check=reported)], policy, TODAY)
+    assert (kept, len(suppressed)) == ([], 1)
