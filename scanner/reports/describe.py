@@ -24,8 +24,8 @@ def subject(finding: Finding) -> str:
     return f"{pkg.name}@{pkg.version}" if pkg.version else pkg.name
 
 
-def hygiene_rule(finding: Finding) -> str | None:
-    """The sub-kind of a rule that reports several (``details["rule"]``), when there is one."""
+def sub_rule(finding: Finding) -> str | None:
+    """The rule a multi-rule check reports (``details["rule"]``), when there is one."""
     rule = finding.details.get("rule")
     return rule if isinstance(rule, str) and rule else None
 

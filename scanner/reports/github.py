@@ -10,10 +10,10 @@ from pathlib import Path
 
 from scanner.model import Finding, NotChecked, ScanResult, Severity
 from scanner.reports.describe import (
-    hygiene_rule,
     not_checked_text,
     path_text,
     repo_relative,
+    sub_rule,
     subject,
 )
 
@@ -54,7 +54,7 @@ def annotation(finding: Finding, *, base_dir: Path | None = None) -> str:
         if finding.line is not None and finding.line >= 1:
             properties.append(("line", str(finding.line)))
     title = f"{finding.check}: {subject(finding)}" if finding.package else finding.check
-    rule = hygiene_rule(finding)
+    rule = sub_rule(finding)
     if rule is not None:
         title += f" ({rule})"
     properties.append(("title", f"depscan {finding.severity.label}: {title}"))

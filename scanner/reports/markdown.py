@@ -15,10 +15,10 @@ from pathlib import Path
 
 from scanner.model import Finding, Lockfile, ScanResult, Severity
 from scanner.reports.describe import (
-    hygiene_rule,
     not_checked_text,
     path_text,
     repo_relative,
+    sub_rule,
     subject,
 )
 
@@ -153,7 +153,7 @@ def _section(severity: Severity, group: Sequence[Finding], base_dir: Path | None
 
 def _entry(finding: Finding, base_dir: Path | None) -> str:
     check = finding.check
-    rule = hygiene_rule(finding)
+    rule = sub_rule(finding)
     if rule is not None:
         check += f"/{rule}"
     head = f"- **{code(subject(finding))}** {code(check)}: {escape(finding.message)}"

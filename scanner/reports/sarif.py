@@ -17,10 +17,10 @@ from urllib.parse import quote
 import scanner
 from scanner.model import Finding, NotChecked, ScanResult, Severity
 from scanner.reports.describe import (
-    hygiene_rule,
     not_checked_text,
     path_text,
     repo_relative,
+    sub_rule,
     subject,
 )
 from scanner.reports.rules import RuleInfo, rule_for
@@ -104,7 +104,7 @@ def fingerprint(finding: Finding) -> str:
     parts.append(",".join(sorted(finding.advisories)))
     if pkg is None:
         # A scan-wide finding has nothing else that identifies it across runs.
-        parts.append(hygiene_rule(finding) or finding.message)
+        parts.append(sub_rule(finding) or finding.message)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -180,7 +180,7 @@ def _result(
         properties["direct"] = finding.direct
     if finding.reach is not None:
         properties["reach"] = finding.reach
-    rule = hygiene_rule(finding)
+    rule = sub_rule(finding)
     if rule is not None:
         properties["rule"] = rule
     out: dict[str, Any] = {
