@@ -43,8 +43,9 @@ def expects_registry(node: PackageNode, incoming: Incoming) -> bool:
     if node.source in (SourceKind.REGISTRY, SourceKind.UNKNOWN):
         return True
     if node.source is SourceKind.REMOTE_TARBALL:
-        declared = incoming.get(node.location, ())
-        return bool(declared) and all(is_registry_spec(dep.spec) for _, dep in declared)
+        # An empty spec says nothing (npm v1 lockfiles without package.json give no ranges).
+        specs = [dep.spec for _, dep in incoming.get(node.location, ()) if dep.spec.strip()]
+        return bool(specs) and all(is_registry_spec(spec) for spec in specs)
     return False
 
 

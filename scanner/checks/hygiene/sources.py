@@ -48,7 +48,7 @@ def check_sources(
             node.link_target in workspace_locations or node.is_workspace
         ):
             continue
-        origin = node.resolved or node.link_target or node.version
+        origin = node.resolved or node.link_target or "(location not recorded)"
         kind = source.value
         severity = Severity.HIGH if kind in forbidden else Severity.INFO
         policy = " (forbidden by hygiene.forbid-sources)" if kind in forbidden else ""

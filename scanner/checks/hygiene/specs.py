@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+
+_SIMPLE_RANGE = re.compile(r"^[~^]?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 
 def _asks_for_something_else(spec: str) -> bool:
@@ -18,6 +21,8 @@ def semver_range(spec: str) -> str | None:
         return "*"
     if _asks_for_something_else(spec):
         return None
+    if _SIMPLE_RANGE.match(spec):
+        return spec  # the common `^1.2.3` / `~1.2.3` / `1.2.3`, valid without the full grammar
     import nodesemver  # the range grammar is only needed once a lockfile declares ranges
 
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 _DEFAULT_PORTS = {"https": 443, "http": 80, "git+https": 443, "git+http": 80}
@@ -36,6 +37,7 @@ def _host_key(hostname: str, port: int | None, scheme: str) -> str:
     return f"{host}:{port}"
 
 
+@lru_cache(maxsize=65536)
 def parse_resolved(text: str) -> ResolvedUrl | None:
     """Split a ``resolved`` value; ``None`` when it has no URL scheme (a path, or garbage)."""
     text = text.strip()
