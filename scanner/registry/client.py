@@ -214,12 +214,15 @@ class RegistryClient:
     def _settle(
         self, name: str, future: Future[Packument | Unavailable], progress: ProgressLine
     ) -> None:
+        # Every future gets a value, whatever happens, or callers would wait on it forever.
+        result: Packument | Unavailable = Unavailable(name, "fetch interrupted")
         try:
-            result: Packument | Unavailable = self._fetch_packument(name)
-        except Exception as exc:  # a value for every name, whatever went wrong
+            result = self._fetch_packument(name)
+        except Exception as exc:
             result = Unavailable(name, f"unexpected error: {type(exc).__name__}: {exc}")
-        future.set_result(result)
-        progress.advance()
+        finally:
+            future.set_result(result)
+            progress.advance()
 
     def _fetch_packument(self, name: str) -> Packument | Unavailable:
         url = self.config.registry_for(name) + package_path(name)

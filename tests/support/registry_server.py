@@ -135,6 +135,10 @@ class FixtureRegistry:
 def _handler_for(registry: FixtureRegistry) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, so clients can pool connections
+        # Headers and body go out as separate writes; with Nagle on, the client's delayed ACK
+        # would stall every answer by ~40 ms and swamp the latency the benchmark adds on purpose.
+        disable_nagle_algorithm = True
+        wbufsize = 64 * 1024
 
         def do_GET(self) -> None:
             raw_path = urlsplit(self.path).path
