@@ -51,7 +51,7 @@ NPM_EXPECTED: dict[str, tuple[dict[str, int], int, int]] = {
     "npm/v2/npm-cli-fixture-rebuild-script-env-flags/package-lock.json": ({}, 0, 4),
     "npm/v2/npm-cli-fixture-two-bundled-deps/package-lock.json": ({}, 0, 0),
     "npm/v2/npm-cli-fixture-workspaces-shared-deps/package-lock.json": ({}, 0, 0),
-    # webdriverio from a us-npm.pkg.dev registry (line 3616); three file: tarballs of graphql.
+    # webdriverio from a second registry (line 3616); three file: tarballs of graphql.
     "npm/v3/firebase-vscode/package-lock.json": ({"host": 1}, 3, 0),
     "npm/v3/npm-cli-root/package-lock.json": ({}, 0, 0),
     "npm/v3/npm-cli-smoke-large-install/package-lock.json": ({}, 0, 0),
@@ -135,7 +135,7 @@ OTHER_EXPECTED: dict[str, tuple[dict[str, int], int]] = {
     # with yarn `resolutions`, and the corpus has no package.json to say so. Three dependents.
     "yarn/v1/excalidraw/yarn.lock": ({"range-unsatisfied": 3}, 0),
     "yarn/v1/hyper/yarn.lock": ({}, 1),
-    # git, codeload, remote tarball URL spec, link and file: blocks.
+    # git, a git host tarball, a remote tarball URL spec, link and file: blocks.
     "yarn/v1/npm-cli-fixture-yarn-stuff/yarn.lock": ({}, 5),
     "yarn/berry-v10/prettier/yarn.lock": ({}, 0),
     "yarn/berry-v4/jest/yarn.lock": ({}, 0),

@@ -100,7 +100,7 @@ def test_http_is_high_except_on_loopback() -> None:
 def test_git_dependencies_are_listed_not_host_checked_and_git_protocol_is_insecure() -> None:
     over_ssh = PackageNode(
         "node_modules/minimist", "minimist", "1.2.8", SourceKind.GIT,
-        resolved="git+ssh://git@github.com/substack/minimist.git#3754568bfd43a841d2d72d7fb54598635aea8fa4",
+        resolved="git+ssh://git@git.example.test/substack/minimist.git#3754568bfd43a841d2d72d7fb54598635aea8fa4",
     )
     over_git = PackageNode(
         "node_modules/abbrev", "abbrev", "1.1.1", SourceKind.GIT,

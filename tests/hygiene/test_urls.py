@@ -19,7 +19,7 @@ from scanner.checks.hygiene.urls import (
         ("https://Registry.Example.Test:443/a", "https", "registry.example.test"),
         ("http://localhost:8080/a", "http", "localhost:8080"),
         ("http://[::1]:4873/a", "http", "[::1]:4873"),
-        ("git+ssh://git@github.com/x/y.git#abc", "git+ssh", "github.com"),
+        ("git+ssh://git@git.example.test/x/y.git#abc", "git+ssh", "git.example.test"),
         ("this: is: also: not: valid!", "this", ""),
         ("https://host.example.test:notaport/a", "https", ""),
     ],
