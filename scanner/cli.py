@@ -71,7 +71,8 @@ def lockfile_command(
     path: Annotated[
         Path,
         typer.Argument(
-            help="A lockfile (package-lock.json, npm-shrinkwrap.json) or a directory holding one."
+            help="A lockfile (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, "
+            "bun.lock) or a directory: every lockfile in it is scanned."
         ),
     ] = Path("."),
     output_format: Annotated[
@@ -81,9 +82,12 @@ def lockfile_command(
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
     fail_on: Annotated[
-        Level,
-        typer.Option(help="Exit 1 when a finding has this severity or higher."),
-    ] = Level.high,
+        Level | None,
+        typer.Option(
+            help="Exit 1 when a finding has this severity or higher "
+            "[default: the policy file's, else high]."
+        ),
+    ] = None,
     advisories: Annotated[
         list[Path] | None,
         typer.Option(
@@ -100,11 +104,49 @@ def lockfile_command(
     ] = True,
     offline: Annotated[
         bool,
-        typer.Option(help="Never touch the network; checks that need it use the cache only."),
+        typer.Option(help="Never touch the network; registry checks use the cache only."),
     ] = False,
+    registry_checks: Annotated[
+        bool | None,
+        typer.Option(
+            "--registry-checks/--no-registry-checks",
+            help="Run the checks that read package metadata from the registry "
+            "[default: the policy file's, else on].",
+            show_default=False,
+        ),
+    ] = None,
+    registry: Annotated[
+        str | None,
+        typer.Option(help="Registry URL, overriding npm's configuration (like npm --registry)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Concurrent registry requests.")
+    ] = 16,
     cache_dir: Annotated[
         Path | None,
         typer.Option(help="Cache directory (default: the user cache dir, or $DEPSCAN_CACHE_DIR)."),
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(help="Policy file (default: .depscan.toml next to the lockfile or above it)."),
+    ] = None,
+    use_policy: Annotated[
+        bool, typer.Option("--policy-file/--no-policy-file", help="Read a policy file at all.")
+    ] = True,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Host that `resolved` URLs may point at (default: the configured registry's). "
+            "Repeatable."
+        ),
+    ] = None,
+    allow_scripts: Annotated[
+        list[str] | None,
+        typer.Option(help="Package allowed to run install scripts. Repeatable."),
+    ] = None,
+    min_release_age: Annotated[
+        int | None,
+        typer.Option(help="Report versions published fewer than this many days ago [default: 2]."),
     ] = None,
     check: Annotated[
         list[str] | None, typer.Option("--check", help="Run only this check. Repeatable.")
@@ -112,26 +154,51 @@ def lockfile_command(
     skip_check: Annotated[
         list[str] | None, typer.Option("--skip-check", help="Do not run this check. Repeatable.")
     ] = None,
+    base_dir: Annotated[
+        Path | None,
+        typer.Option(help="Make file paths in SARIF/annotations relative to this folder "
+                     "[default: the git root]."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
-    """Scan a lockfile for known-malicious packages and report the path each one came in by."""
+    """Scan lockfiles: known-malicious packages and the path each came in by, install scripts,
+    new publishers, lockfile hygiene, registry signatures and provenance."""
     from scanner.reports import renderer
     from scanner.scan import ScanOptions, scan
 
+    settings: dict[str, object] = {}
+    if allowed_host:
+        settings["hygiene.allowed-hosts"] = tuple(allowed_host)
+    if allow_scripts:
+        settings["install-scripts.allow"] = tuple(allow_scripts)
+    if min_release_age is not None:
+        settings["publishers.min-release-age-days"] = min_release_age
     options = ScanOptions(
-        fail_on=Severity.parse(fail_on.value),
+        fail_on=Severity.parse(fail_on.value) if fail_on is not None else None,
         offline=offline,
         advisory_paths=tuple(advisories or ()),
         bundled_advisories=bundled_advisories,
         cache_dir=cache_dir,
+        registry_checks=registry_checks,
+        registry_url=registry,
+        jobs=jobs,
         progress=not quiet and sys.stderr.isatty() and not os.environ.get("CI"),
         only_checks=tuple(check or ()),
         skip_checks=tuple(skip_check or ()),
+        settings=settings,
+        policy_path=policy,
+        use_policy=use_policy,
     )
     result = scan([path], options)
-    report = renderer(output_format.value)(result)
+    report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
     _emit(report, output)
     raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
+
+
+def _git_root(path: Path) -> Path | None:
+    from scanner.policy import find_git_root
+
+    return find_git_root(path.absolute() if path.is_dir() else path.absolute().parent)
 
 
 @app.command("checks")
@@ -141,7 +208,8 @@ def checks_command() -> None:
 
     for entry in CHECKS:
         check = entry.load()
-        network = "  (registry)" if entry.needs_registry else ""
+        network = {"none": "", "optional": "  (uses the registry when it can)",
+                   "required": "  (needs the registry)"}[entry.registry.value]
         typer.echo(f"{entry.id:20} {check.title}{network}")
 
 

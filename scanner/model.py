@@ -209,6 +209,10 @@ class ScanResult:
     checks_run: tuple[str, ...]
     fail_on: Severity
     advisory_sources: tuple[str, ...] = ()
+    suppressed: tuple[Finding, ...] = ()
+    """Findings an active policy ignore matched; reported as ignored, never counted as failing."""
+    policy: str | None = None
+    """The policy file the scan used, if any."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

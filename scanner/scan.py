@@ -8,35 +8,43 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scanner.checks import CHECKS, CheckEntry
+from scanner.checks import CHECKS, CheckEntry, RegistryUse
 from scanner.checks.base import ScanContext
-from scanner.errors import UsageError
+from scanner.errors import RegistryError, UsageError
 from scanner.model import Finding, Lockfile, NotChecked, ScanResult, Severity
 from scanner.sources.detect import find_lockfiles, read_lockfile
 
 if TYPE_CHECKING:
     from scanner.osv.database import AdvisoryDatabase
+    from scanner.policy import Policy
     from scanner.registry.client import RegistryClient
+    from scanner.registry.npmrc import NpmConfig
 
 
 @dataclass
 class ScanOptions:
-    fail_on: Severity = Severity.HIGH
+    fail_on: Severity | None = None
+    """None: the policy file's level, else high."""
     offline: bool = False
     advisory_paths: Sequence[Path] = ()
     bundled_advisories: bool = True
     cache_dir: Path | None = None
-    registry_checks: bool = True
+    registry_checks: bool | None = None
+    """None: the policy file's choice, else on."""
     registry_url: str | None = None
     jobs: int = 16
     progress: bool = False
     only_checks: Sequence[str] = ()
     skip_checks: Sequence[str] = ()
     settings: dict[str, object] = field(default_factory=dict)
+    policy_path: Path | None = None
+    use_policy: bool = True
+    today: date | None = None
 
 
 def default_cache_dir() -> Path:
@@ -56,6 +64,7 @@ class Services:
         self._project_dir = project_dir
         self._advisories: AdvisoryDatabase | None = None
         self._registry: RegistryClient | None = None
+        self._npm_config: NpmConfig | RegistryError | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -72,12 +81,27 @@ class Services:
             )
         return self._advisories
 
-    def registry(self) -> RegistryClient:
-        if self._registry is None:
-            from scanner.registry.client import RegistryClient
+    def npm_config(self) -> NpmConfig | RegistryError:
+        """npm's registry configuration for the project, or why it could not be determined."""
+        if self._npm_config is None:
             from scanner.registry.npmrc import resolve_npm_config
 
-            config = resolve_npm_config(self._project_dir, self._options.registry_url, os.environ)
+            try:
+                self._npm_config = resolve_npm_config(
+                    self._project_dir, self._options.registry_url, os.environ
+                )
+            except RegistryError as exc:
+                self._npm_config = exc
+        return self._npm_config
+
+    def registry(self) -> RegistryClient:
+        """The registry client; raises the configuration error when npm's config is unusable."""
+        if self._registry is None:
+            from scanner.registry.client import RegistryClient
+
+            config = self.npm_config()
+            if isinstance(config, RegistryError):
+                raise config
             self._registry = RegistryClient(
                 config,
                 cache_dir=self.cache_dir / "registry",
@@ -107,20 +131,60 @@ def select_checks(options: ScanOptions) -> list[CheckEntry]:
     return [c for c in selected if c.id not in options.skip_checks]
 
 
+def load_project_policy(options: ScanOptions, start: Path) -> Policy:
+    from scanner.policy import EMPTY_POLICY, find_policy, load_policy
+
+    if not options.use_policy:
+        return EMPTY_POLICY
+    path = options.policy_path or find_policy(start)
+    return load_policy(path) if path is not None else EMPTY_POLICY
+
+
+def with_policy(options: ScanOptions, policy: Policy) -> ScanOptions:
+    """Command-line options win over the policy file, which wins over the defaults."""
+    return replace(
+        options,
+        fail_on=_first_set(options.fail_on, policy.fail_on, Severity.HIGH),
+        registry_checks=(
+            options.registry_checks
+            if options.registry_checks is not None
+            else (policy.registry if policy.registry is not None else True)
+        ),
+        advisory_paths=(*policy.advisories, *options.advisory_paths),
+        settings={**policy.settings(), **options.settings},
+    )
+
+
 def scan(
     targets: Sequence[Path],
     options: ScanOptions,
     base: Lockfile | None = None,
 ) -> ScanResult:
     paths = [p for t in targets for p in find_lockfiles(t)]
+    project_dir = paths[0].parent if paths else Path.cwd()
+    policy = load_project_policy(options, project_dir)
+    options = with_policy(options, policy)
     lockfiles = [read_lockfile(p) for p in paths]
-    services = Services(options, paths[0].parent if paths else Path.cwd())
+    services = Services(options, project_dir)
     findings: list[Finding] = []
     not_checked: list[NotChecked] = []
     checks_run: list[str] = []
     try:
+        settings = _settings(options, services)
         for entry in select_checks(options):
-            if entry.needs_registry and not options.registry_checks:
+            if base is None and entry.needs_base:
+                continue
+            registry = None
+            if entry.registry is not RegistryUse.NONE and options.registry_checks:
+                try:
+                    registry = services.registry()
+                except RegistryError as exc:
+                    if entry.registry is RegistryUse.REQUIRED and not options.offline:
+                        raise
+                    not_checked.append(NotChecked(entry.id, f"no registry: {exc.one_line()}"))
+                    if entry.registry is RegistryUse.REQUIRED:
+                        continue
+            elif entry.registry is RegistryUse.REQUIRED:
                 not_checked.append(NotChecked(entry.id, "registry checks are turned off"))
                 continue
             check = entry.load()
@@ -130,9 +194,9 @@ def scan(
                     lockfile=lockfile,
                     offline=options.offline,
                     advisories=services.advisories() if _uses_advisories(entry) else None,
-                    registry=services.registry() if entry.needs_registry else None,
+                    registry=registry,
                     base=base,
-                    settings={"cache_dir": str(services.cache_dir), **options.settings},
+                    settings=settings,
                 )
                 result = check.run(context)
                 findings.extend(result.findings)
@@ -148,14 +212,36 @@ def scan(
 
             annotated.extend(annotate(mine, lockfile))
     annotated.extend(f for f in findings if f.lockfile not in {str(lf.path) for lf in lockfiles})
+    kept: list[Finding] = annotated
+    suppressed: list[Finding] = []
+    if policy.ignores:
+        from scanner.policy import apply_ignores
+
+        kept, suppressed = apply_ignores(annotated, policy, options.today or date.today())
     return ScanResult(
         lockfiles=tuple(lockfiles),
-        findings=tuple(sorted(annotated, key=lambda f: f.sort_key)),
+        findings=tuple(sorted(kept, key=lambda f: f.sort_key)),
         not_checked=tuple(dict.fromkeys(not_checked)),
         checks_run=tuple(checks_run),
-        fail_on=options.fail_on,
+        fail_on=_first_set(options.fail_on, Severity.HIGH),
         advisory_sources=tuple(advisory_sources),
+        suppressed=tuple(sorted(suppressed, key=lambda f: f.sort_key)),
+        policy=str(policy.path) if policy.path else None,
     )
+
+
+def _first_set(*values: Severity | None) -> Severity:
+    # Severity.INFO is 0, so `or` would skip it.
+    return next(v for v in values if v is not None)
+
+
+def _settings(options: ScanOptions, services: Services) -> dict[str, object]:
+    settings: dict[str, object] = {"cache_dir": str(services.cache_dir)}
+    config = services.npm_config()
+    if not isinstance(config, RegistryError):
+        settings["registry-url"] = config.registry
+    settings.update(options.settings)
+    return settings
 
 
 def _uses_advisories(entry: CheckEntry) -> bool:

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from enum import StrEnum
 
 from scanner.checks.base import Check
+
+
+class RegistryUse(StrEnum):
+    NONE = "none"
+    OPTIONAL = "optional"
+    """Runs from the lockfile alone; the registry adds facts when it can be asked."""
+    REQUIRED = "required"
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +22,9 @@ class CheckEntry:
     id: str
     target: str
     """``module:Class``"""
-    needs_registry: bool
+    registry: RegistryUse = RegistryUse.NONE
+    needs_base: bool = False
+    """Only meaningful when there is an older lockfile to compare with (``--diff-from``)."""
 
     def load(self) -> Check:
         module_name, class_name = self.target.split(":")
@@ -24,8 +34,27 @@ class CheckEntry:
 
 
 CHECKS: tuple[CheckEntry, ...] = (
-    CheckEntry("known-malicious", "scanner.checks.known_malicious:KnownMaliciousCheck", False),
-    CheckEntry("lockfile-problem", "scanner.checks.lockfile_problems:LockfileProblemsCheck", False),
+    CheckEntry("known-malicious", "scanner.checks.known_malicious:KnownMaliciousCheck"),
+    CheckEntry("lockfile-problem", "scanner.checks.lockfile_problems:LockfileProblemsCheck"),
+    CheckEntry("lockfile-hygiene", "scanner.checks.hygiene.check:LockfileHygieneCheck"),
+    CheckEntry(
+        "install-scripts",
+        "scanner.checks.install_scripts:InstallScriptsCheck",
+        registry=RegistryUse.OPTIONAL,
+    ),
+    CheckEntry(
+        "publishers", "scanner.checks.publishers:PublishersCheck", registry=RegistryUse.REQUIRED
+    ),
+    CheckEntry(
+        "registry-signature",
+        "scanner.checks.signatures:RegistrySignatureCheck",
+        registry=RegistryUse.REQUIRED,
+    ),
+    CheckEntry(
+        "trust-downgrade",
+        "scanner.checks.provenance:TrustDowngradeCheck",
+        registry=RegistryUse.REQUIRED,
+    ),
 )
 
 

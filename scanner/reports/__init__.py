@@ -1,12 +1,18 @@
-"""Report formats. Each is a module with ``render(result: ScanResult) -> str``, loaded on use."""
+"""Report formats. Each is a module with ``render(result, *, base_dir=None) -> str``, loaded on
+use. ``base_dir`` is the folder that file locations are made relative to (the repository root)."""
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
 
 from scanner.model import ScanResult
+
+
+class Renderer(Protocol):
+    def __call__(self, result: ScanResult, *, base_dir: Path | None = None) -> str: ...
 
 FORMATS: dict[str, str] = {
     "text": "scanner.reports.text",
@@ -26,7 +32,7 @@ def available_formats() -> list[str]:
     return out
 
 
-def renderer(name: str) -> Callable[[ScanResult], str]:
+def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
-    render: Callable[[ScanResult], str] = module.render
+    render: Renderer = module.render
     return render

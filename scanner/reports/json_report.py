@@ -6,6 +6,7 @@ Bump ``SCHEMA_VERSION`` on any incompatible change; adding keys is compatible.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from scanner import __version__
@@ -14,7 +15,7 @@ from scanner.model import Finding, ScanResult
 SCHEMA_VERSION = "1.0"
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
     return json.dumps(to_document(result), indent=2, sort_keys=False) + "\n"
 
 
@@ -45,6 +46,8 @@ def to_document(result: ScanResult) -> dict[str, Any]:
                 {"check": n.check, "reason": n.reason, "packages": list(n.packages)}
                 for n in result.not_checked
             ],
+            "policy": result.policy,
+            "ignored": [finding_to_dict(f) for f in result.suppressed],
         },
     }
 

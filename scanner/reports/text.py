@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scanner.model import Finding, ScanResult, Severity
 
 _REACH = {"prod": "production", "dev": "dev only", "unreachable": "not reachable from a root"}
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
     out: list[str] = []
     for lf in result.lockfiles:
         out.append(
@@ -15,7 +17,7 @@ def render(result: ScanResult) -> str:
         )
     out.append("")
     if not result.findings:
-        out.append("No findings.")
+        out.extend(["No findings.", ""])
     for severity in sorted(Severity, reverse=True):
         group = [f for f in result.findings if f.severity is severity]
         if not group:
@@ -33,6 +35,16 @@ def render(result: ScanResult) -> str:
                 more = f" and {len(item.packages) - 5} more" if len(item.packages) > 5 else ""
                 line += f" ({shown}{more})"
             out.append(line)
+        out.append("")
+    if result.suppressed:
+        out.append(
+            f"IGNORED by {result.policy} ({len(result.suppressed)}): "
+            + ", ".join(
+                f"{f.check} {f.package.name}@{f.package.version}" if f.package else f.check
+                for f in result.suppressed[:10]
+            )
+            + (" ..." if len(result.suppressed) > 10 else "")
+        )
         out.append("")
     out.append(_summary_line(result))
     return "\n".join(out) + "\n"

@@ -35,6 +35,7 @@ def _clean_copy(tmp_path: Path) -> Path:
     es["resolved"] = es["resolved"].replace("3.3.6", "3.3.4")
     del es["dependencies"]["flatmap-stream"]
     (tmp_path / "package-lock.json").write_text(json.dumps(doc, indent=2))
+    (tmp_path / ".npmrc").write_text((EXAMPLE / ".npmrc").read_text())
     return tmp_path
 
 
@@ -72,9 +73,13 @@ def test_json_report_schema() -> None:
 
 
 def test_clean_versions_pass(tmp_path: Path) -> None:
-    proc = depscan("lockfile", str(_clean_copy(tmp_path)), "--offline")
+    proc = depscan("lockfile", str(_clean_copy(tmp_path)), "--offline", "-f", "json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "event-stream" not in proc.stdout.split("Summary")[0].replace(str(tmp_path), "")
+    doc = json.loads(proc.stdout)
+    assert doc["findings"] == []
+    # Offline with an empty cache, the registry checks say what they could not examine.
+    not_checked = {n["check"] for n in doc["summary"]["not_checked"]}
+    assert {"publishers", "registry-signature", "trust-downgrade"} <= not_checked
 
 
 def test_fail_on_threshold(tmp_path: Path) -> None:
