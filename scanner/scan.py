@@ -88,7 +88,10 @@ class Services:
 
             try:
                 self._npm_config = resolve_npm_config(
-                    self._project_dir, self._options.registry_url, os.environ
+                    self._project_dir,
+                    self._options.registry_url,
+                    os.environ,
+                    default_cache=self.cache_dir / "npm-default-registry.json",
                 )
             except RegistryError as exc:
                 self._npm_config = exc

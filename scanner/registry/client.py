@@ -18,11 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlsplit
-
-import requests
-from requests.adapters import HTTPAdapter
 
 from scanner import __version__
 from scanner.errors import TarballError
@@ -32,6 +29,9 @@ from scanner.registry.packument import Packument, Unavailable
 from scanner.registry.progress import ProgressLine, progress_wanted
 from scanner.registry.tarball_hash import expected_digest
 from scanner.registry.trim import NotAPackument, packument_to_document, trim_packument
+
+if TYPE_CHECKING:
+    import requests
 
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 8.0
@@ -71,11 +71,9 @@ class _TooLarge(Exception):
     pass
 
 
-class _NoNetrc(requests.auth.AuthBase):
+def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:
     """An explicit no-op auth, so requests never adds ~/.netrc credentials npm would not send."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        return request
+    return request
 
 
 class RegistryClient:
@@ -288,6 +286,8 @@ class RegistryClient:
         authorization = self.config.auth_header_for(url)
         if authorization is not None:
             request_headers["Authorization"] = authorization
+        import requests  # here, not at the top: an offline, cache-only scan never needs it
+
         session = self._http()
         attempts = self._retries + 1
         reason = "no attempt made"
@@ -325,6 +325,9 @@ class RegistryClient:
         return _Failure(reason + suffix)
 
     def _http(self) -> requests.Session:
+        import requests
+        from requests.adapters import HTTPAdapter
+
         with self._lock:
             if self._session is None:
                 session = requests.Session()
@@ -334,7 +337,7 @@ class RegistryClient:
                 session.mount("https://", adapter)
                 session.mount("http://", adapter)
                 session.headers["User-Agent"] = f"depscan/{__version__}"
-                session.auth = _NoNetrc()
+                session.auth = _no_netrc
                 self._session = session
             return self._session
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import re
@@ -83,7 +84,11 @@ class NpmConfig:
 
 
 def resolve_npm_config(
-    project_dir: Path, cli_registry: str | None, env: Mapping[str, str]
+    project_dir: Path,
+    cli_registry: str | None,
+    env: Mapping[str, str],
+    *,
+    default_cache: Path | None = None,
 ) -> NpmConfig:
     """Resolve the registry configuration for a project the way npm would.
 
@@ -124,7 +129,9 @@ def resolve_npm_config(
             registry = _normalize_registry(layer["registry"], source)
             break
     if registry is None:
-        registry = _normalize_registry(_npm_config_get_registry(project_dir, env), "npm config")
+        registry = _normalize_registry(
+            _npm_default_registry(project_dir, env, default_cache), "npm config"
+        )
 
     merged: dict[str, str] = {}
     for _, layer in reversed(layers):
@@ -351,6 +358,37 @@ def _url_key(url: str) -> str | None:
     if port is not None and port != default_port:
         host = f"{host}:{port}"
     return f"//{host}{parts.path or '/'}"
+
+
+def _npm_default_registry(
+    project_dir: Path, env: Mapping[str, str], cache_file: Path | None
+) -> str:
+    """npm's built-in default registry, remembered per npm installation.
+
+    Only asked for when no configuration layer sets a registry, and then npm's answer depends on
+    nothing but the npm installation itself, while starting node costs a few hundred milliseconds
+    on every scan. The answer is cached keyed by the npm executable's real path and mtime.
+    """
+    search_path = env.get("PATH")
+    npm = shutil.which("npm", path=search_path) if search_path else None
+    key = None
+    if npm is not None and cache_file is not None:
+        real = os.path.realpath(npm)
+        with contextlib.suppress(OSError):
+            key = f"{real}:{os.stat(real).st_mtime_ns}"
+    if key is not None and cache_file is not None:
+        with contextlib.suppress(OSError, ValueError):
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            if isinstance(cached, dict) and isinstance(cached.get(key), str):
+                return str(cached[key])
+    value = _npm_config_get_registry(project_dir, env)
+    if key is not None and cache_file is not None:
+        with contextlib.suppress(OSError):
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({key: value}), encoding="utf-8")
+            os.replace(tmp, cache_file)
+    return value
 
 
 def _npm_config_get_registry(project_dir: Path, env: Mapping[str, str]) -> str:
