@@ -186,7 +186,7 @@ REASON_UNKNOWN_NO_REGISTRY = (
     "install scripts unknown: the lockfile does not record them and the registry was not consulted"
 )
 REASON_VERSION_MISSING = (
-    "install scripts not checked: the locked version is not in the registry's package document"
+    "the locked version is not in the registry's package document"
 )
 REASON_UNKNOWN_SOURCE = (
     "install scripts unknown: the lockfile does not record them for packages that do not come "
@@ -199,7 +199,7 @@ REASON_GIT_PREPARE = (
 
 
 def _unavailable_reason(reason: str) -> str:
-    return f"install scripts not checked: registry document unavailable ({reason})"
+    return f"registry document unavailable ({reason})"
 
 
 @dataclass

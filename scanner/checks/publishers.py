@@ -50,7 +50,7 @@ WINDOW_VERSIONS_SETTING = "publishers.window-versions"
 MAINTAINER_VERSIONS_SETTING = "publishers.maintainer-versions"
 MIN_RELEASE_AGE_SETTING = "publishers.min-release-age-days"
 
-REASON_NO_REGISTRY = "publishers not checked: the registry was not consulted"
+REASON_NO_REGISTRY = "the registry was not consulted"
 REASON_NO_PUBLISHER = "the registry returns no publisher data"
 REASON_NO_PUBLISHER_FOR_VERSION = "the registry does not say who published the locked version"
 REASON_NO_TIME = "the registry returns no publish times"
@@ -58,12 +58,12 @@ REASON_NO_TIME_FOR_VERSION = "the registry has no publish time for the locked ve
 REASON_NO_MAINTAINERS = "the registry returns no maintainer data"
 REASON_NO_MAINTAINERS_FOR_VERSION = "the registry has no maintainer list for the locked version"
 REASON_VERSION_MISSING = (
-    "publishers not checked: the locked version is not in the registry document"
+    "the locked version is not in the registry document"
 )
 
 
 def _unavailable_reason(reason: str) -> str:
-    return f"publishers not checked: registry document unavailable ({reason})"
+    return f"registry document unavailable ({reason})"
 
 
 @dataclass(frozen=True, slots=True)

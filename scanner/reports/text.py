@@ -7,6 +7,9 @@ from pathlib import Path
 from scanner.model import Finding, ScanResult, Severity
 
 _REACH = {"prod": "production", "dev": "dev only", "unreachable": "not reachable from a root"}
+# Low and info findings can number in the hundreds (sha1-only hashes on an old lockfile); past this
+# many per check and rule the rest are counted, not listed. Higher severities are always listed.
+FOLD_AFTER = 10
 
 
 def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
@@ -23,8 +26,19 @@ def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
         if not group:
             continue
         out.append(f"{severity.label.upper()} ({len(group)})")
+        shown: dict[tuple[str, object], int] = {}
         for finding in group:
-            out.extend(_finding_lines(finding))
+            key = (finding.check, finding.details.get("rule"))
+            shown[key] = shown.get(key, 0) + 1
+            if severity >= Severity.MEDIUM or shown[key] <= FOLD_AFTER:
+                out.extend(_finding_lines(finding))
+        for (check, rule), count in shown.items():
+            if severity < Severity.MEDIUM and count > FOLD_AFTER:
+                label = f"{check} ({rule})" if rule else check
+                out.append(
+                    f"  ... and {count - FOLD_AFTER} more {label} findings "
+                    "(all of them are in --format json)"
+                )
         out.append("")
     if result.not_checked:
         out.append("NOT CHECKED (these are not clean, they were not examined)")

@@ -78,7 +78,9 @@ def parse(path: Path, text: str) -> Lockfile:
             raise LockfileError(
                 f"lockfileVersion {version} without a `packages` object", subject=str(path)
             )
-        drafts, roots = _nodes_from_packages(path, packages, member_key_lines(text, "packages"))
+        drafts, roots = _nodes_from_packages(
+            path, packages, member_key_lines(text, "packages"), data.get("name")
+        )
     else:
         drafts, roots = _nodes_from_v1(path, data, object_key_lines(text))
     resolved_nodes, problems = resolve_node_modules(drafts)
@@ -101,7 +103,7 @@ Draft = dict[str, Any]
 
 
 def _nodes_from_packages(
-    path: Path, packages: Mapping[str, Any], key_lines: Mapping[str, int]
+    path: Path, packages: Mapping[str, Any], key_lines: Mapping[str, int], top_name: object
 ) -> tuple[dict[str, Draft], tuple[str, ...]]:
     root_entry = packages.get("")
     if not isinstance(root_entry, dict):
@@ -114,6 +116,7 @@ def _nodes_from_packages(
     }
     nodes: dict[str, Draft] = {}
     roots = [""]
+    default_name = project_name(path, top_name)
     for location, entry in packages.items():
         if not isinstance(entry, dict):
             raise LockfileError(
@@ -121,7 +124,7 @@ def _nodes_from_packages(
             )
         line = key_lines.get(location)
         if location == "":
-            nodes[""] = _root_node(entry, line)
+            nodes[""] = _root_node(entry, line, default_name)
             continue
         is_workspace = _is_workspace(location, workspace_globs, link_targets)
         if is_workspace:
@@ -147,10 +150,17 @@ def _is_workspace(location: str, globs: list[str], link_targets: Mapping[str, st
     return location in link_targets and not globs
 
 
-def _root_node(entry: Mapping[str, Any], line: int | None) -> Draft:
+def project_name(path: Path, declared: object) -> str:
+    """The root project's name: as declared, else its folder's name, as npm shows it."""
+    if isinstance(declared, str) and declared:
+        return declared
+    return path.absolute().parent.name or "(root)"
+
+
+def _root_node(entry: Mapping[str, Any], line: int | None, default_name: str) -> Draft:
     return dict(
         location="",
-        name=str(entry.get("name") or "(root)"),
+        name=str(entry.get("name") or default_name),
         version=str(entry.get("version") or ""),
         source=SourceKind.ROOT,
         dependencies=tuple(_declared(entry, include_dev=True)),
@@ -279,7 +289,13 @@ def _nodes_from_v1(
             if isinstance(nested, dict) and nested:
                 stack.append((location, (*entry_path, "dependencies"), nested))
     manifest = _read_manifest(path.parent / "package.json")
-    nodes[""] = _v1_root(data, top, manifest, required_by_others)
+    nodes[""] = _v1_root(
+        project_name(path, data.get("name")),
+        str(data.get("version") or ""),
+        top,
+        manifest,
+        required_by_others,
+    )
     # v1 records no order; keep the root first like v2/v3 for stable output.
     ordered = {"": nodes.pop("")}
     ordered.update(sorted(nodes.items()))
@@ -337,7 +353,8 @@ def _non_semver(version: str) -> str | None:
 
 
 def _v1_root(
-    data: Mapping[str, Any],
+    project: str,
+    version: str,
     top: Mapping[str, Any],
     manifest: Mapping[str, Any] | None,
     required_by_others: set[str],
@@ -360,8 +377,8 @@ def _v1_root(
         )
     return dict(
         location="",
-        name=str(data.get("name") or "(root)"),
-        version=str(data.get("version") or ""),
+        name=project,
+        version=version,
         source=SourceKind.ROOT,
         dependencies=declared,
         line=1,

@@ -288,11 +288,11 @@ def test_unavailable_documents_are_not_checked_once_per_reason(tmp_path: Path) -
     assert result.findings == ()
     gaps = {nc.reason: nc.packages for nc in result.not_checked}
     assert gaps == {
-        "install scripts not checked: registry document unavailable (timed out)": (
+        "registry document unavailable (timed out)": (
             "gone-a@1.0.0",
             "gone-b@1.0.0",
         ),
-        "install scripts not checked: registry document unavailable (offline and not cached)": (
+        "registry document unavailable (offline and not cached)": (
             "gone-c@1.0.0",
         ),
     }

@@ -215,8 +215,8 @@ def test_unavailable_documents_are_not_checked(tmp_path: Path) -> None:
     result = run(tmp_path, nodes, [Unavailable("gone", "timed out")])
     assert result.findings == ()
     assert gaps(result) == {
-        "publishers not checked: registry document unavailable (timed out)": ("gone@1.0.0",),
-        "publishers not checked: registry document unavailable (HTTP 404 Not Found)": (
+        "registry document unavailable (timed out)": ("gone@1.0.0",),
+        "registry document unavailable (HTTP 404 Not Found)": (
             "also-gone@2.0.0",
         ),
     }
