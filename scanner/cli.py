@@ -136,8 +136,8 @@ def lockfile_command(
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
-            help="Host that `resolved` URLs may point at (default: the configured registry's). "
-            "Repeatable."
+            help="Another host that `resolved` URLs may point at, besides the registries npm is "
+            "configured with. Repeatable."
         ),
     ] = None,
     allow_scripts: Annotated[

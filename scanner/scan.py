@@ -233,6 +233,9 @@ def scan(
     )
 
 
+ALLOWED_HOSTS = "hygiene.allowed-hosts"
+
+
 def _first_set(*values: Severity | None) -> Severity:
     # Severity.INFO is 0, so `or` would skip it.
     return next(v for v in values if v is not None)
@@ -240,10 +243,16 @@ def _first_set(*values: Severity | None) -> Severity:
 
 def _settings(options: ScanOptions, services: Services) -> dict[str, object]:
     settings: dict[str, object] = {"cache_dir": str(services.cache_dir)}
+    settings.update(options.settings)
     config = services.npm_config()
     if not isinstance(config, RegistryError):
         settings["registry-url"] = config.registry
-    settings.update(options.settings)
+        # Hosts given on the command line or in the policy add to the configured registries
+        # (a scope's packages come from that scope's registry), they never replace them.
+        extra = settings.get(ALLOWED_HOSTS)
+        extra_hosts = tuple(extra) if isinstance(extra, (list, tuple)) else ()
+        if extra_hosts or config.scoped:
+            settings[ALLOWED_HOSTS] = (config.registry, *config.scoped.values(), *extra_hosts)
     return settings
 
 
