@@ -1,0 +1,352 @@
+"""Pull-request mode: compare a lockfile with its earlier self and keep only what the change brings.
+
+The earlier lockfile (the *base*) is a lockfile on disk or the same lockfile at a git ref. A
+finding is new unless the base scan reported the same thing about the same package version, so a
+package that only moved in the tree (hoisting) does not count as new; what was not checked is kept
+for the packages the change touches, because not checked is never clean.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scanner.errors import LockfileError, UsageError
+from scanner.model import Finding, Lockfile, NotChecked, ScanResult
+from scanner.sources.detect import find_lockfiles, parser_for, read_lockfile
+
+if TYPE_CHECKING:
+    from scanner.scan import ScanOptions
+
+GIT_TIMEOUT_SECONDS = 60
+
+FindingIdentity = tuple[str, str, str, str, tuple[str, ...], str]
+
+
+# -- the base lockfile ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BaseSource:
+    """Where the base lockfile came from: a file on disk, a text read from git, or nothing."""
+
+    label: str
+    """How reports name the base: the path, or ``<ref>:<path in the repository>``."""
+    path: Path | None = None
+    """The base lockfile on disk, when it is a file."""
+    text: str | None = None
+    """The base lockfile's text read from git; ``None`` with ``path`` ``None``: it did not exist."""
+
+
+def load_base_lockfile(base: str, head_lockfile: Path) -> Lockfile:
+    """The lockfile to compare ``head_lockfile`` with.
+
+    ``base`` is a lockfile (or a folder holding one) when it exists on disk, else a git ref whose
+    version of ``head_lockfile`` is read. A lockfile that did not exist at that ref means
+    everything is new: the result is an empty lockfile of the head's format.
+    """
+    return parse_base(locate_base(base, head_lockfile), head_lockfile)
+
+
+def locate_base(base: str, head_lockfile: Path) -> BaseSource:
+    if not base.strip():
+        raise UsageError("--base needs a git ref or a lockfile path")
+    on_disk = Path(base)
+    if on_disk.exists():
+        path = _lockfile_in(on_disk, head_lockfile)
+        return BaseSource(label=str(path), path=path)
+    return _read_from_git(base, head_lockfile)
+
+
+def parse_base(source: BaseSource, head_lockfile: Path) -> Lockfile:
+    if source.path is not None:
+        return read_lockfile(source.path)
+    if source.text is None:
+        return empty_like(read_lockfile(head_lockfile))
+    return parser_for(head_lockfile, source.text)(head_lockfile, source.text)
+
+
+def empty_like(head: Lockfile) -> Lockfile:
+    """A lockfile of the same format and projects as ``head`` that installs nothing."""
+    roots = {loc: replace(head.nodes[loc], dependencies=()) for loc in head.roots}
+    return Lockfile(
+        path=head.path,
+        format=head.format,
+        format_version=head.format_version,
+        nodes=roots,
+        roots=head.roots,
+    )
+
+
+def _lockfile_in(path: Path, head_lockfile: Path) -> Path:
+    if path.is_file():
+        return path
+    same_name = path / head_lockfile.name
+    if same_name.is_file():
+        return same_name
+    found = find_lockfiles(path)
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise UsageError(
+            f"holds several lockfiles ({names}) and none is named {head_lockfile.name}: "
+            "give the file itself as --base",
+            subject=str(path),
+        )
+    return found[0]
+
+
+def _read_from_git(ref: str, head_lockfile: Path) -> BaseSource:
+    if ref.startswith("-"):
+        raise UsageError("is neither a file nor a git ref", subject=ref)
+    folder = head_lockfile.absolute().parent
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise UsageError(
+            f"is not a file, and {head_lockfile} is not in a git repository to read it from",
+            subject=ref,
+        )
+    root = Path(top.stdout.decode().strip())
+    try:
+        # The folder is resolved, not the file: a symlinked lockfile is read under its own name.
+        inside = (folder.resolve() / head_lockfile.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise UsageError(
+            f"is outside the git repository {root}", subject=str(head_lockfile)
+        ) from None
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        raise UsageError("is neither a file nor a git ref of this repository", subject=ref)
+    label = f"{ref}:{inside}"
+    if _git(root, "cat-file", "-e", label).returncode != 0:
+        return BaseSource(label=label)
+    shown = _git(root, "show", label)
+    if shown.returncode != 0:
+        message = " ".join(shown.stderr.decode(errors="replace").split()) or "git show failed"
+        raise UsageError(message, subject=label)
+    try:
+        text = shown.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LockfileError("is not UTF-8 text", subject=label) from None
+    return BaseSource(label=label, text=text)
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
+        )
+    except FileNotFoundError:
+        raise UsageError("git is not installed: give --base as a lockfile path") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"git {args[0]} took over {GIT_TIMEOUT_SECONDS} s") from None
+
+
+# -- what changed --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PackageChange:
+    name: str
+    old: str | None
+    """The base version; ``None`` for an added package."""
+    new: str | None
+    """The head version; ``None`` for a removed package."""
+
+    @property
+    def spec_id(self) -> str:
+        """``name@version`` of the version the change brings in (or takes out)."""
+        return f"{self.name}@{self.new if self.new is not None else self.old}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    added: tuple[PackageChange, ...] = ()
+    updated: tuple[PackageChange, ...] = ()
+    removed: tuple[PackageChange, ...] = ()
+
+    @property
+    def incoming(self) -> frozenset[str]:
+        """``name@version`` of every version the head has and the base did not."""
+        return frozenset(f"{c.name}@{c.new}" for c in (*self.added, *self.updated))
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def changed_packages(base: Lockfile, head: Lockfile) -> ChangeSet:
+    """Package versions added, updated and removed, by package name.
+
+    A name whose versions differ is an update when one version replaced another. With several
+    versions on either side, old and new are paired in semver order and what is left over is
+    added or removed: ``{1.0.0, 2.0.0} -> {1.0.1, 2.0.1}`` is two updates.
+    """
+    before = _versions_by_name(base)
+    after = _versions_by_name(head)
+    added: list[PackageChange] = []
+    updated: list[PackageChange] = []
+    removed: list[PackageChange] = []
+    for name in sorted(before.keys() | after.keys()):
+        gone = _semver_sorted(before.get(name, set()) - after.get(name, set()))
+        came = _semver_sorted(after.get(name, set()) - before.get(name, set()))
+        pairs = min(len(gone), len(came))
+        pairs_of = zip(gone[:pairs], came[:pairs], strict=True)
+        updated.extend(PackageChange(name, old, new) for old, new in pairs_of)
+        added.extend(PackageChange(name, None, version) for version in came[pairs:])
+        removed.extend(PackageChange(name, version, None) for version in gone[pairs:])
+    return ChangeSet(tuple(added), tuple(updated), tuple(removed))
+
+
+def _versions_by_name(lockfile: Lockfile) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for node in lockfile.packages():
+        out.setdefault(node.name, set()).add(node.version)
+    return out
+
+
+def _semver_sorted(versions: Iterable[str]) -> list[str]:
+    from scanner.checks.release_history import semver_key
+
+    keyed = [(semver_key(v), v) for v in versions]
+    # Non-semver versions (git commits, tags) sort after the semver ones, by text.
+    return [v for _, v in sorted(keyed, key=lambda kv: (kv[0] is None, kv[0] or (), kv[1]))]
+
+
+def describe_changes(changes: ChangeSet) -> str:
+    """``3 added, 2 updated, 1 removed``, or ``no package changes``."""
+    if not changes:
+        return "no package changes"
+    return (
+        f"{len(changes.added)} added, {len(changes.updated)} updated, "
+        f"{len(changes.removed)} removed"
+    )
+
+
+def change_lines(changes: ChangeSet, limit: int | None = None) -> list[str]:
+    """One line per change (``+ a 1.0.0``, ``~ b 1.0.0 -> 1.1.0``, ``- c 2.0.0``), at most
+    ``limit`` of them plus a line saying how many were left out."""
+    lines = [f"+ {c.name} {c.new}" for c in changes.added]
+    lines += [f"~ {c.name} {c.old} -> {c.new}" for c in changes.updated]
+    lines += [f"- {c.name} {c.old}" for c in changes.removed]
+    if limit is not None and len(lines) > limit:
+        left_out = len(lines) - limit
+        lines = [*lines[:limit], f"... and {left_out} more"]
+    return lines
+
+
+# -- what is new ---------------------------------------------------------------------------------
+
+
+def finding_identity(finding: Finding) -> FindingIdentity:
+    """What makes two findings the same report, wherever the package sits in the tree."""
+    pkg = finding.package
+    rule = finding.details.get("rule")
+    return (
+        finding.check,
+        pkg.name if pkg else "",
+        pkg.version if pkg else "",
+        rule if isinstance(rule, str) else "",
+        tuple(sorted(finding.advisories)),
+        # A finding about the lockfile as a whole has no package to tell it apart: its message does.
+        "" if pkg else finding.message,
+    )
+
+
+def only_new(findings: Sequence[Finding], base_findings: Sequence[Finding]) -> list[Finding]:
+    """The findings the base scan did not already have."""
+    known = {finding_identity(f) for f in base_findings}
+    return [f for f in findings if finding_identity(f) not in known]
+
+
+def not_checked_for_changes(
+    not_checked: Sequence[NotChecked], changes: ChangeSet
+) -> list[NotChecked]:
+    """What could not be checked about the incoming versions, and what concerns the whole scan."""
+    incoming = changes.incoming
+    kept: list[NotChecked] = []
+    for item in not_checked:
+        if not item.packages:
+            kept.append(item)
+            continue
+        touched = tuple(p for p in item.packages if p in incoming)
+        if touched:
+            kept.append(replace(item, packages=touched))
+    return kept
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeScan:
+    """A scan restricted to what a change brings in."""
+
+    result: ScanResult
+    changes: ChangeSet
+    base: str
+    """The base's label: a path or ``<ref>:<path>``."""
+
+    @property
+    def summary(self) -> str:
+        return f"compared with {self.base}: {describe_changes(self.changes)}"
+
+
+def restrict_to_change(
+    head: ScanResult, base_findings: Sequence[Finding], changes: ChangeSet
+) -> ScanResult:
+    """``head`` with only the new findings, and only the not-checked items about the change."""
+    return replace(
+        head,
+        findings=tuple(only_new(head.findings, base_findings)),
+        suppressed=tuple(only_new(head.suppressed, base_findings)),
+        not_checked=tuple(not_checked_for_changes(head.not_checked, changes)),
+    )
+
+
+def scan_changes(head_lockfile: Path, base: str, options: ScanOptions) -> ChangeScan:
+    """Scan ``head_lockfile`` and its base with the same options; keep what the change brings.
+
+    The head is scanned with the base lockfile in its context, so checks that compare versions
+    (tarball diffs) see both. The base is scanned as it was: from disk, or from a private copy
+    of its git text placed beside a copy of the project's ``.npmrc`` (same registry, same
+    credentials) and read with the head's policy file.
+    """
+    from scanner.scan import scan
+
+    source = locate_base(base, head_lockfile)
+    base_lockfile = parse_base(source, head_lockfile)
+    if options.use_policy and options.policy_path is None:
+        from scanner.policy import find_policy
+
+        options = replace(options, policy_path=find_policy(head_lockfile))
+    head_result = scan([head_lockfile], options, base=base_lockfile)
+    changes = changed_packages(base_lockfile, _only_lockfile(head_result, head_lockfile))
+    base_result = _scan_base(source, head_lockfile, options)
+    base_findings = (*base_result.findings, *base_result.suppressed) if base_result else ()
+    return ChangeScan(
+        restrict_to_change(head_result, base_findings, changes), changes, source.label
+    )
+
+
+def _only_lockfile(result: ScanResult, path: Path) -> Lockfile:
+    if len(result.lockfiles) != 1:
+        raise UsageError("pull-request mode compares one lockfile at a time", subject=str(path))
+    return result.lockfiles[0]
+
+
+def _scan_base(source: BaseSource, head_lockfile: Path, options: ScanOptions) -> ScanResult | None:
+    from scanner.scan import scan
+
+    if source.path is not None:
+        return scan([source.path], options)
+    if source.text is None:
+        return None
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="depscan-base-") as private:
+        folder = Path(private)
+        copy = folder / head_lockfile.name
+        copy.write_text(source.text, encoding="utf-8")
+        npmrc = head_lockfile.absolute().parent / ".npmrc"
+        if npmrc.is_file():
+            shutil.copyfile(npmrc, folder / ".npmrc")
+        return scan([copy], options)
