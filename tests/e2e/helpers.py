@@ -13,12 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from tests.support.registry_server import FixtureRegistry
+from tests.support.registry_server import FixtureRegistry, ReceivedRequest
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_REGISTRY = REPO / "tests" / "fixtures" / "registry"
@@ -255,3 +257,26 @@ class Depscan:
 def packument_requests(server: FixtureRegistry) -> list[str]:
     """Request paths for package documents (not tarballs, not the signing keys)."""
     return [p for p in server.requests if "/-/" not in p]
+
+
+class StallingRegistry(FixtureRegistry):
+    """A fixture registry that holds its answers for chosen paths far longer than clients wait."""
+
+    def __init__(self, root: Path, stalls: Mapping[str, float]) -> None:
+        super().__init__(root)
+        self.stalls = {unquote(path): seconds for path, seconds in stalls.items()}
+
+    def _record(self, path: str, headers: dict[str, str]) -> Any:
+        planned = super()._record(path, headers)
+        stall = self.stalls.get(unquote(path))
+        if stall:
+            time.sleep(stall)
+        return planned
+
+
+def header(request: ReceivedRequest, name: str) -> str | None:
+    """A request header by case-insensitive name."""
+    for key, value in request.headers.items():
+        if key.lower() == name.lower():
+            return value
+    return None
