@@ -19,7 +19,7 @@ from typing import Any
 
 from scanner.errors import PolicyError
 from scanner.model import Finding, Severity
-from scanner.reports.rules import RULES
+from scanner.reports.rules import RULES, SUB_RULES
 
 POLICY_FILENAME = ".depscan.toml"
 # The settings keys the install-script and hygiene checks read (ScanContext.settings).
@@ -321,8 +321,8 @@ class _Reader:
             if key not in entry:
                 raise _Invalid(("ignore", n), f"{label} needs a {key!r}")
         check = _nonempty(entry["check"], ("ignore", n, "check"), f"{label}: check")
-        if check not in RULES:
-            known = ", ".join(sorted(RULES))
+        if check not in RULES and check not in SUB_RULES and check not in _CHECK_ALIASES:
+            known = ", ".join(sorted({*RULES, *SUB_RULES}))
             raise _Invalid(
                 ("ignore", n, "check"), f"{label}: unknown check {check!r} (known: {known})"
             )

@@ -59,44 +59,6 @@ _KNOWN: tuple[RuleInfo, ...] = (
         "compromised: rotate tokens and keys that were reachable from those machines.",
     ),
     _rule(
-        "install-script",
-        "InstallScript",
-        "A package runs a preinstall, install or postinstall script.",
-        Severity.MEDIUM,
-        *_INSTALL_SCRIPT_HELP,
-    ),
-    _rule(
-        "publisher-takeover",
-        "PublisherTakeover",
-        "A version was published by an account that never published this package before.",
-        Severity.HIGH,
-        "**Risk:** a release by a new, unrelated publisher is the typical sign of a hijacked "
-        "maintainer account or a handed-over package, as in the event-stream incident.",
-        "**Fix:** compare the release with the previous one (depscan's tarball diff helps), "
-        "confirm the new publisher through the project's own channels, and pin the last "
-        "version published by the known maintainers until you have.",
-    ),
-    _rule(
-        "maintainer-change",
-        "MaintainerChange",
-        "The package's maintainer list changed recently.",
-        Severity.MEDIUM,
-        "**Risk:** a new maintainer can publish new versions; ownership transfers have been "
-        "used to ship malicious releases to an existing user base.",
-        "**Fix:** check who was added and why (release notes, repository history). Pin the "
-        "version you have reviewed if the change is unexplained.",
-    ),
-    _rule(
-        "recent-release",
-        "RecentRelease",
-        "A locked version was published only a short time ago.",
-        Severity.LOW,
-        "**Risk:** malicious versions are usually found and removed within days; a version "
-        "this new has not had that time to be looked at.",
-        "**Fix:** prefer a version that has been public for a while, or review this one "
-        "before merging. Re-run the scan later: the finding goes away as the version ages.",
-    ),
-    _rule(
         "lockfile-problem",
         "LockfileProblem",
         "The lockfile is internally inconsistent.",
@@ -151,9 +113,8 @@ _KNOWN: tuple[RuleInfo, ...] = (
     ),
 )
 
-# Ids the checks register today where they differ from the names above: the install-script check
-# is registered as ``install-scripts``, and ``publishers`` reports publisher-takeover,
-# maintainer-change and recent-release as sub-rules in ``details["rule"]``.
+# ``publishers`` reports three sub-rules (publisher-takeover, maintainer-change, recent-release)
+# under one check id, named in ``details["rule"]``.
 _REGISTERED: tuple[RuleInfo, ...] = (
     _rule(
         "install-scripts",
@@ -176,6 +137,15 @@ _REGISTERED: tuple[RuleInfo, ...] = (
         "compare the release with the previous one; until then pin the last version published "
         "by the known maintainers, or one that has been public for a while.",
     ),
+)
+
+# Names a policy ignore may use besides the check ids: the publishers check's sub-rules.
+SUB_RULES: Mapping[str, str] = MappingProxyType(
+    {
+        "publisher-takeover": "publishers",
+        "maintainer-change": "publishers",
+        "recent-release": "publishers",
+    }
 )
 
 RULES: Mapping[str, RuleInfo] = MappingProxyType(

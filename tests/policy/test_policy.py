@@ -39,7 +39,7 @@ def _error(folder: Path, text: str) -> str:
 
 
 def _finding(
-    check: str = "install-script",
+    check: str = "install-scripts",
     name: str = "esbuild",
     version: str = "0.19.2",
     advisories: tuple[str, ...] = (),
@@ -72,7 +72,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
         allowed-hosts = ["Mirror.Example.Test:8443", "*.corp.example.test"]
 
         [[ignore]]
-        check = "install-script"
+        check = "install-scripts"
         package = "sharp"
         versions = ">=0.30 <0.34"
         reason = "native build, reviewed in #123"
@@ -91,7 +91,7 @@ def test_every_key_is_read(tmp_path: Path) -> None:
         fail_on=Severity.MEDIUM,
         ignores=(
             Ignore(
-                "install-script",
+                "install-scripts",
                 "sharp",
                 "native build, reviewed in #123",
                 versions=">=0.30 <0.34",
@@ -142,8 +142,8 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
         ),
         ('[hygiene]\n\nhosts = ["a.test"]\n', "line 3: unknown key 'hosts' in [hygiene]"),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\nreason = "r"\n\n'
-            '[[ignore]]\ncheck = "install-script"\npackage = "b"\n'
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\n\n'
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "b"\n'
             'version = "1.0.0"\nreason = "r"\n',
             "line 9: unknown key 'version' in [[ignore]] #2",
         ),
@@ -186,7 +186,7 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
             "line 4: install-scripts.allow: 'two words' is not a package name",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a@1.0.0"\nreason = "r"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a@1.0.0"\nreason = "r"\n',
             "line 3: [[ignore]] #1: package: 'a@1.0.0' is not a package name (like lodash or "
             "@scope/pkg; put a version range in 'versions')",
         ),
@@ -196,33 +196,33 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
         ),
         ('ignore = "everything"\n', "line 1: ignore must be written as [[ignore]] tables"),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\n',
             "line 1: [[ignore]] #1 needs a 'reason'",
         ),
         ('[[ignore]]\npackage = "a"\nreason = "r"\n', "line 1: [[ignore]] #1 needs a 'check'"),
         (
-            '[[ignore]]\ncheck = "install-script"\nreason = "r"\n',
+            '[[ignore]]\ncheck = "install-scripts"\nreason = "r"\n',
             "line 1: [[ignore]] #1 needs a 'package'",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\nreason = "  "\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "  "\n',
             "line 4: [[ignore]] #1: reason must not be empty",
         ),
         (
             '[[ignore]]\ncheck = "instal-script"\npackage = "a"\nreason = "r"\n',
             "line 2: [[ignore]] #1: unknown check 'instal-script' "
-            "(known: install-script, install-scripts, known-malicious,",
+            "(known: install-scripts, known-malicious, lockfile-hygiene,",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = 7\nreason = "r"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = 7\nreason = "r"\n',
             "line 3: [[ignore]] #1: package must be a string (got int 7)",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a b"\nreason = "r"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a b"\nreason = "r"\n',
             "line 3: [[ignore]] #1: package: 'a b' is not a package name",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\nreason = "r"\n'
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\n'
             'versions = ">=<1"\n',
             "line 5: [[ignore]] #1: '>=<1' is not a valid version range (Invalid comparator: >=<1)",
         ),
@@ -231,16 +231,16 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
             "line 5: [[ignore]] #1: advisory must not be empty",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\nreason = "r"\nexpires = "soon"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\nexpires = "soon"\n',
             "line 5: [[ignore]] #1: expires must be a date like 2030-01-31 (got 'soon')",
         ),
         (
-            '[[ignore]]\ncheck = "install-script"\npackage = "a"\nreason = "r"\n'
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\n'
             "expires = 2030-01-31T10:00:00Z\n",
             "line 5: [[ignore]] #1: expires must be a date like 2030-01-31, not a date-time",
         ),
         (
-            'ignore = [\n  { check = "install-script", package = "a",'
+            'ignore = [\n  { check = "install-scripts", package = "a",'
             ' reason = "r", why = "x" },\n]\n',
             "line 1: unknown key 'why' in [[ignore]] #1",
         ),
@@ -285,7 +285,7 @@ def test_error_renders_as_one_line_with_file_and_line(tmp_path: Path) -> None:
 
 
 def test_ignore_by_check_and_package(tmp_path: Path) -> None:
-    policy = Policy(ignores=(Ignore("install-script", "esbuild", "needs its binary"),))
+    policy = Policy(ignores=(Ignore("install-scripts", "esbuild", "needs its binary"),))
     hit = _finding()
     other_package = _finding(name="esbuild-wasm")
     other_check = _finding(check="recent-release")
@@ -316,7 +316,7 @@ def test_ignore_by_check_and_package(tmp_path: Path) -> None:
     ],
 )
 def test_ignore_with_version_range(versions: str, version: str, ignored: bool) -> None:
-    policy = Policy(ignores=(Ignore("install-script", "esbuild", "r", versions=versions),))
+    policy = Policy(ignores=(Ignore("install-scripts", "esbuild", "r", versions=versions),))
     kept, suppressed = apply_ignores([_finding(version=version)], policy, TODAY)
     assert (len(suppressed), len(kept)) == ((1, 0) if ignored else (0, 1))
 
@@ -340,7 +340,7 @@ def test_finding_without_package_is_never_ignored() -> None:
 
 
 def test_expired_ignore_fires_again_and_says_so() -> None:
-    ignore = Ignore("install-script", "esbuild", "binary download", expires=dt.date(2030, 6, 15))
+    ignore = Ignore("install-scripts", "esbuild", "binary download", expires=dt.date(2030, 6, 15))
     policy = Policy(ignores=(ignore,))
     finding = _finding()
     kept, suppressed = apply_ignores([finding], policy, TODAY)
@@ -359,8 +359,8 @@ def test_expired_ignore_fires_again_and_says_so() -> None:
 
 
 def test_an_active_ignore_wins_over_an_expired_one() -> None:
-    old = Ignore("install-script", "esbuild", "old", expires=dt.date(2020, 1, 1))
-    new = Ignore("install-script", "esbuild", "renewed", expires=dt.date(2031, 1, 1))
+    old = Ignore("install-scripts", "esbuild", "old", expires=dt.date(2020, 1, 1))
+    new = Ignore("install-scripts", "esbuild", "renewed", expires=dt.date(2031, 1, 1))
     kept, suppressed = apply_ignores([_finding()], Policy(ignores=(old, new)), TODAY)
     assert kept == []
     assert suppressed[0].details["ignored"] == {
@@ -371,8 +371,8 @@ def test_an_active_ignore_wins_over_an_expired_one() -> None:
 
 
 def test_latest_expired_ignore_is_the_one_reported() -> None:
-    older = Ignore("install-script", "esbuild", "first review", expires=dt.date(2029, 1, 1))
-    newer = Ignore("install-script", "esbuild", "second review", expires=dt.date(2030, 1, 1))
+    older = Ignore("install-scripts", "esbuild", "first review", expires=dt.date(2029, 1, 1))
+    newer = Ignore("install-scripts", "esbuild", "second review", expires=dt.date(2030, 1, 1))
     (back,), _ = apply_ignores([_finding()], Policy(ignores=(older, newer)), TODAY)
     assert back.message.endswith("(ignore expired on 2030-01-01: second review)")
 
@@ -382,7 +382,7 @@ def test_loaded_ignores_apply_end_to_end(tmp_path: Path) -> None:
         tmp_path,
         """
         [[ignore]]
-        check = "install-script"
+        check = "install-scripts"
         package = "esbuild"
         versions = "0.19.x"
         reason = "platform binary"
@@ -471,8 +471,8 @@ def test_check_ids_the_checks_register_are_accepted(tmp_path: Path) -> None:
     assert [ig.line for ig in policy.ignores] == [1, 6, 11, 16]
 
 
-@pytest.mark.parametrize("written", ["install-script", "install-scripts"])
-@pytest.mark.parametrize("reported", ["install-script", "install-scripts"])
+@pytest.mark.parametrize("written", ["install-scripts", "install-scripts"])
+@pytest.mark.parametrize("reported", ["install-scripts", "install-scripts"])
 def test_both_spellings_of_the_install_script_check_match(written: str, reported: str) -> None:
     policy = Policy(ignores=(Ignore(written, "esbuild", "r"),))
     kept, suppressed = apply_ignores([_finding(check=reported)], policy, TODAY)

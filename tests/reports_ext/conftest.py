@@ -68,7 +68,7 @@ def make_result() -> MakeResult:
     def make(
         findings: Sequence[Finding] = (),
         not_checked: Sequence[NotChecked] = (),
-        checks_run: Sequence[str] = ("known-malicious", "install-script"),
+        checks_run: Sequence[str] = ("known-malicious", "install-scripts"),
         lockfiles: Sequence[str] = (LOCKFILE,),
         fail_on: Severity = Severity.HIGH,
     ) -> ScanResult:

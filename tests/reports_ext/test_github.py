@@ -94,7 +94,7 @@ def test_most_severe_first_then_not_checked_as_warnings(
         make_finding(severity=Severity.CRITICAL, name="crit"),
         make_finding(severity=Severity.MEDIUM, name="med"),
     ]
-    not_checked = [NotChecked("publisher-takeover", "offline", ("a@1", "b@2"))]
+    not_checked = [NotChecked("publishers", "offline", ("a@1", "b@2"))]
     lines = github.render(make_result(findings=findings, not_checked=not_checked)).splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == [
         "::error",
@@ -104,8 +104,8 @@ def test_most_severe_first_then_not_checked_as_warnings(
     ]
     assert "crit@" in lines[0] and "low@" in lines[2]
     assert lines[3] == (
-        "::warning title=depscan%3A not checked%3A publisher-takeover::"
-        "Not checked, not clean: publisher-takeover: offline (a@1, b@2)"
+        "::warning title=depscan%3A not checked%3A publishers::"
+        "Not checked, not clean: publishers: offline (a@1, b@2)"
     )
 
 

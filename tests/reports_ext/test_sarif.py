@@ -32,7 +32,7 @@ def _sample(make_finding: MakeFinding, make_result: MakeResult) -> ScanResult:
                 paths=[["web", "event-stream@3.3.6", "flatmap-stream@0.1.1"]],
             ),
             make_finding(
-                check="install-script",
+                check="install-scripts",
                 severity=Severity.MEDIUM,
                 name="left-pad",
                 version="1.3.0",
@@ -50,7 +50,7 @@ def _sample(make_finding: MakeFinding, make_result: MakeResult) -> ScanResult:
             ),
         ],
         not_checked=[NotChecked("tarball-diff", "registry unreachable", ("left-pad@1.3.0",))],
-        checks_run=("known-malicious", "install-script", "lockfile-hygiene", "tarball-diff"),
+        checks_run=("known-malicious", "install-scripts", "lockfile-hygiene", "tarball-diff"),
     )
 
 
@@ -66,7 +66,7 @@ def test_log_has_the_shape_github_code_scanning_reads(
     assert driver["version"] == scanner.__version__
     assert "informationUri" not in driver
     rule_ids = [r["id"] for r in driver["rules"]]
-    assert rule_ids == ["known-malicious", "install-script", "lockfile-hygiene", "tarball-diff"]
+    assert rule_ids == ["known-malicious", "install-scripts", "lockfile-hygiene", "tarball-diff"]
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"]
         assert "**Risk:**" in rule["help"]["markdown"] and "**Fix:**" in rule["help"]["markdown"]
@@ -108,12 +108,12 @@ def test_rule_severity_is_the_worst_finding_of_its_check(
     make_finding: MakeFinding, make_result: MakeResult
 ) -> None:
     findings = [
-        make_finding(check="install-script", severity=Severity.LOW, name="a"),
-        make_finding(check="install-script", severity=Severity.HIGH, name="b"),
+        make_finding(check="install-scripts", severity=Severity.LOW, name="a"),
+        make_finding(check="install-scripts", severity=Severity.HIGH, name="b"),
     ]
     rules = _log(make_result(findings=findings))["runs"][0]["tool"]["driver"]["rules"]
     by_id = {r["id"]: r for r in rules}
-    assert by_id["install-script"]["properties"]["security-severity"] == "8.0"
+    assert by_id["install-scripts"]["properties"]["security-severity"] == "8.0"
     # A check with no finding keeps its table default.
     expected = sarif.SECURITY_SEVERITY[RULES["known-malicious"].default_severity]
     assert by_id["known-malicious"]["properties"]["security-severity"] == expected
@@ -165,7 +165,7 @@ def test_fingerprints_are_stable_and_keyed_on_check_package_version_advisory(
         make_finding(advisories=["MAL-1", "GHSA-x"], version="0.1.2")
     )
     assert sarif.fingerprint(base) != sarif.fingerprint(
-        make_finding(check="install-script", advisories=["MAL-1", "GHSA-x"])
+        make_finding(check="install-scripts", advisories=["MAL-1", "GHSA-x"])
     )
     first = sarif.render(make_result(findings=[base]))
     second = sarif.render(make_result(findings=[moved]))
