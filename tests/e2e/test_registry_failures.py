@@ -134,7 +134,9 @@ def test_unreachable_registry_leaves_every_registry_check_not_checked(
 ) -> None:
     locked = ["event-stream@3.3.6", "ua-parser-js@0.7.28"]
     write_lockfile(
-        depscan.project, registry_root, [Locked(*spec.split("@")) for spec in locked]
+        depscan.project,
+        registry_root,
+        [Locked("event-stream", "3.3.6"), Locked("ua-parser-js", "0.7.28")],
     )
 
     run = depscan.run(registry=f"http://127.0.0.1:{_closed_port()}/", short_timeout=0.3)
