@@ -231,7 +231,8 @@ def test_registry_true_is_kept(tmp_path: Path) -> None:
             "line 5: [[ignore]] #1: advisory must not be empty",
         ),
         (
-            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\nexpires = "soon"\n',
+            '[[ignore]]\ncheck = "install-scripts"\npackage = "a"\nreason = "r"\n'
+            'expires = "soon"\n',
             "line 5: [[ignore]] #1: expires must be a date like 2030-01-31 (got 'soon')",
         ),
         (
