@@ -10,13 +10,18 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from scanner import __version__
 from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, UsageError
 from scanner.model import Severity
+
+if TYPE_CHECKING:
+    from scanner.registry.client import RegistryClient
+    from scanner.scan import Services
+    from scanner.tarball.risk import AdvisoryLookup
 
 EXIT_INTERNAL = 3
 
@@ -159,6 +164,13 @@ def lockfile_command(
         typer.Option(help="Make file paths in SARIF/annotations relative to this folder "
                      "[default: the git root]."),
     ] = None,
+    diff_from: Annotated[
+        str | None,
+        typer.Option(
+            help="An older lockfile, or a git ref to read it from: diff the tarball of every "
+            "package whose version changed since, and report risky changes."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Scan lockfiles: known-malicious packages and the path each came in by, install scripts,
@@ -189,7 +201,19 @@ def lockfile_command(
         policy_path=policy,
         use_policy=use_policy,
     )
-    result = scan([path], options)
+    base_lockfile = None
+    if diff_from is not None:
+        from scanner.pr_mode import load_base_lockfile
+        from scanner.sources.detect import find_lockfiles
+
+        heads = find_lockfiles(path)
+        if len(heads) != 1:
+            raise UsageError(
+                f"--diff-from needs one lockfile, and {path} holds {len(heads)}: name the one to "
+                "compare"
+            )
+        base_lockfile = load_base_lockfile(diff_from, heads[0])
+    result = scan([path], options, base=base_lockfile)
     report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
     _emit(report, output)
     raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
@@ -199,6 +223,108 @@ def _git_root(path: Path) -> Path | None:
     from scanner.policy import find_git_root
 
     return find_git_root(path.absolute() if path.is_dir() else path.absolute().parent)
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    specs: Annotated[
+        list[str],
+        typer.Argument(
+            help="NAME FROM TO, or NAME@FROM NAME@TO, or two local .tgz files.",
+            show_default=False,
+        ),
+    ],
+    unified: Annotated[
+        int, typer.Option("--unified", "-U", min=0, help="Lines of context around changes.")
+    ] = 3,
+    name_only: Annotated[bool, typer.Option(help="Print only the changed file names.")] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Only files matching this glob. Repeatable."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Skip files matching this glob. Repeatable."),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        Level, typer.Option(help="Exit 1 when a risk note has this severity or higher.")
+    ] = Level.high,
+    registry: Annotated[
+        str | None,
+        typer.Option(help="Registry URL, overriding npm's configuration (like npm --registry)."),
+    ] = None,
+    offline: Annotated[bool, typer.Option(help="Use cached tarballs only.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Cache directory (default: the user cache dir, or $DEPSCAN_CACHE_DIR)."),
+    ] = None,
+) -> None:
+    """Show what changed inside a package between two versions, and whether it looks dangerous.
+
+    Both tarballs are checked against the registry's integrity hash before they are read, and
+    are read in memory: nothing is extracted to disk and nothing is run.
+    """
+    import json
+
+    from scanner.scan import ScanOptions, Services
+    from scanner.tarball.render import render_text, to_json
+    from scanner.tarball.resolve import run_diff
+    from scanner.tarball.risk import assess
+
+    if len(specs) == 3:
+        name, spec_a, spec_b = specs
+    elif len(specs) == 2:
+        name, (spec_a, spec_b) = None, specs
+    else:
+        raise UsageError("expected NAME FROM TO, NAME@FROM NAME@TO, or two .tgz files")
+    options = ScanOptions(offline=offline, cache_dir=cache_dir, registry_url=registry)
+    services = Services(options, Path.cwd())
+    try:
+        needs_registry = not all(_is_local_tarball(s) for s in (spec_a, spec_b))
+        client = services.registry() if needs_registry else None
+        diff = run_diff(
+            spec_a,
+            spec_b,
+            client,
+            name=name,
+            include=tuple(include or ()),
+            exclude=tuple(exclude or ()),
+            name_only=name_only,
+        )
+        notes = [] if name_only else assess(
+            diff,
+            lookup_advisories=_advisory_lookup(services, client),
+            packument_lookup=client.packument if client is not None else None,
+        )
+    finally:
+        services.close()
+    if output_format is DiffFormat.json:
+        document = to_json(diff, notes, hunks=not name_only, unified=unified)
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(diff, unified=unified, name_only=name_only, notes=notes))
+    threshold = Severity.parse(fail_on.value)
+    raise typer.Exit(EXIT_FINDINGS if any(n.severity >= threshold for n in notes) else EXIT_OK)
+
+
+def _is_local_tarball(spec: str) -> bool:
+    return spec.endswith((".tgz", ".tar.gz", ".tar")) and Path(spec).is_file()
+
+
+def _advisory_lookup(services: Services, client: RegistryClient | None) -> AdvisoryLookup | None:
+    from scanner.checks.tarball_diff import advisory_lookup
+
+    if client is None:
+        return None
+    return advisory_lookup(services.advisories(), client.packument)
 
 
 @app.command("checks")
