@@ -55,6 +55,12 @@ CHECKS: tuple[CheckEntry, ...] = (
         "scanner.checks.provenance:TrustDowngradeCheck",
         registry=RegistryUse.REQUIRED,
     ),
+    CheckEntry(
+        "tarball-diff",
+        "scanner.checks.tarball_diff:TarballDiffCheck",
+        registry=RegistryUse.REQUIRED,
+        needs_base=True,
+    ),
 )
 
 
