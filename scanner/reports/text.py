@@ -45,9 +45,9 @@ def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
         for item in result.not_checked:
             line = f"  - {item.check}: {item.reason}"
             if item.packages:
-                shown = ", ".join(item.packages[:5])
+                listed = ", ".join(item.packages[:5])
                 more = f" and {len(item.packages) - 5} more" if len(item.packages) > 5 else ""
-                line += f" ({shown}{more})"
+                line += f" ({listed}{more})"
             out.append(line)
         out.append("")
     if result.suppressed:
