@@ -51,10 +51,13 @@ class KnownMaliciousCheck:
         )
         primary = ", ".join(match.advisory.id for match in matches)
         installed_as = f" (installed as {node.alias})" if node.alias else ""
+        # The first advisory's own summary says what happened; generic summaries add nothing.
+        summary = matches[0].advisory.summary.strip()
+        said = f": {summary}" if summary and not summary.startswith("Malicious code in") else ""
         return Finding(
             check=self.id,
             severity=Severity.CRITICAL,
-            message=f"{node.spec_id}{installed_as} is a known-malicious version ({primary})",
+            message=f"{node.spec_id}{installed_as} is a known-malicious version ({primary}){said}",
             package=PackageRef.of(node),
             advisories=advisory_ids,
             lockfile=str(context.lockfile.path),
