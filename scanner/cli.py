@@ -19,8 +19,9 @@ from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, Usa
 from scanner.model import Severity
 
 if TYPE_CHECKING:
+    from scanner.model import ScanResult
     from scanner.registry.client import RegistryClient
-    from scanner.scan import Services
+    from scanner.scan import ScanOptions, Services
     from scanner.tarball.risk import AdvisoryLookup
 
 EXIT_INTERNAL = 3
@@ -164,6 +165,14 @@ def lockfile_command(
         typer.Option(help="Make file paths in SARIF/annotations relative to this folder "
                      "[default: the git root]."),
     ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option(
+            help="Pull-request mode: report only what is new compared with this git ref or "
+            "lockfile (new packages and versions, scripts, publishers, advisory matches, "
+            "tarball risk notes), and fail only on that."
+        ),
+    ] = None,
     diff_from: Annotated[
         str | None,
         typer.Option(
@@ -201,6 +210,13 @@ def lockfile_command(
         policy_path=policy,
         use_policy=use_policy,
     )
+    if base is not None:
+        if diff_from is not None:
+            raise UsageError("--base already compares with the base; drop --diff-from")
+        result = _scan_changes(path, base, options, quiet)
+        report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
+        _emit(report, output)
+        raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
     base_lockfile = None
     if diff_from is not None:
         from scanner.pr_mode import load_base_lockfile
@@ -217,6 +233,18 @@ def lockfile_command(
     report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
     _emit(report, output)
     raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
+
+
+def _scan_changes(path: Path, base: str, options: ScanOptions, quiet: bool) -> ScanResult:
+    from scanner.action import merged
+    from scanner.pr_mode import scan_changes
+    from scanner.sources.detect import find_lockfiles
+
+    compared = [scan_changes(head, base, options) for head in find_lockfiles(path)]
+    if not quiet:
+        for change in compared:
+            sys.stderr.write(f"{change.summary}\n")
+    return merged([c.result for c in compared])
 
 
 def _git_root(path: Path) -> Path | None:
