@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scanner.errors import LockfileError
@@ -172,3 +173,21 @@ def read_entries(text: str, subject: str) -> list[Entry]:
     if pending is not None:
         pending[1][pending[2]] = {}
     return entries
+
+
+def declared_dependencies(entry: Entry, section: str, subject: str) -> Iterator[tuple[str, str]]:
+    """``(name, range)`` pairs of one dependency section of a block, refusing malformed ones."""
+    declared = entry.body.get(section)
+    if declared is None:
+        return
+    if isinstance(declared, str):
+        raise LockfileError(
+            f"line {entry.line}: {section} of {entry.keys[0]} is not a list", subject
+        )
+    for dep_name, dep_spec in declared.items():
+        if not isinstance(dep_spec, str):
+            raise LockfileError(
+                f"line {entry.line}: {section} entry {dep_name} of {entry.keys[0]} is not a range",
+                subject,
+            )
+        yield dep_name, dep_spec

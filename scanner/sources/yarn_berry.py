@@ -29,7 +29,7 @@ from scanner.sources._common import (
     missing_target_problems,
     split_descriptor,
 )
-from scanner.sources._yarn_syntax import Entry, Mapping, read_entries
+from scanner.sources._yarn_syntax import Entry, Mapping, declared_dependencies, read_entries
 
 FORMAT = "yarn-berry"
 MIN_METADATA_VERSION = 4
@@ -203,20 +203,7 @@ def _node(entry: Entry, index: _Index, subject: str) -> PackageNode:
     meta = entry.body.get("dependenciesMeta")
     peer_meta = entry.body.get("peerDependenciesMeta")
     for section in ("dependencies", "peerDependencies"):
-        declared = entry.body.get(section)
-        if declared is None:
-            continue
-        if isinstance(declared, str):
-            raise LockfileError(
-                f"line {entry.line}: {section} of {entry.keys[0]} is not a list", subject
-            )
-        for dep_name, dep_spec in declared.items():
-            if not isinstance(dep_spec, str):
-                raise LockfileError(
-                    f"line {entry.line}: {section} entry {dep_name} of {entry.keys[0]} "
-                    "is not a range",
-                    subject,
-                )
+        for dep_name, dep_spec in declared_dependencies(entry, section, subject):
             if section == "dependencies":
                 optional = _flag(meta, dep_name, "optional")
                 dep_kind = DependencyKind.OPTIONAL if optional else DependencyKind.PROD

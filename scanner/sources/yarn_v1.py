@@ -28,7 +28,7 @@ from scanner.sources._common import (
     missing_target_problems,
     split_descriptor,
 )
-from scanner.sources._yarn_syntax import Entry, Mapping, read_entries
+from scanner.sources._yarn_syntax import Entry, Mapping, declared_dependencies, read_entries
 
 FORMAT = "yarn-v1"
 HEADER = "# yarn lockfile v1"
@@ -183,20 +183,7 @@ def _node(entry: Entry, location_of: dict[str, str], subject: str) -> PackageNod
         ("dependencies", DependencyKind.PROD),
         ("optionalDependencies", DependencyKind.OPTIONAL),
     ):
-        declared = entry.body.get(section)
-        if declared is None:
-            continue
-        if isinstance(declared, str):
-            raise LockfileError(
-                f"line {entry.line}: {section} of {entry.keys[0]} is not a list", subject
-            )
-        for dep_name, dep_spec in declared.items():
-            if not isinstance(dep_spec, str):
-                raise LockfileError(
-                    f"line {entry.line}: {section} entry {dep_name} of {entry.keys[0]} "
-                    "is not a range",
-                    subject,
-                )
+        for dep_name, dep_spec in declared_dependencies(entry, section, subject):
             target = location_of.get(f"{dep_name}@{dep_spec}")
             dependencies.append(DeclaredDependency(dep_name, dep_spec, dep_kind, target))
 
