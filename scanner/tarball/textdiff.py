@@ -24,7 +24,7 @@ from dataclasses import dataclass
 _MYERS_ALWAYS_LINES = 64
 # A range without unique anchors gets a bounded Myers: its cost grows with D^2 + (N+M)*D.
 _MYERS_MAX_LINES = 6_000
-_MYERS_MAX_EDITS = 100
+_MYERS_MAX_EDITS = 64
 _REPEATED_ANCHOR_COUNT = 8
 
 
@@ -148,6 +148,10 @@ def diff_sequences(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[EditBlo
             continue
         size = (a1 - a0) + (b1 - b0)
         if size <= _MYERS_ALWAYS_LINES:
+            if set(a[a0:a1]).isdisjoint(b[b0:b1]):
+                # Nothing in common (typical of rewritten code): Myers would only confirm it.
+                _append(blocks, EditBlock(a0, a1, b0, b1))
+                continue
             exact = _myers(a, b, a0, a1, b0, b1, size)
             if exact is not None:  # pragma: no branch - an unbounded Myers always finishes
                 for block in exact:
@@ -162,9 +166,12 @@ def diff_sequences(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[EditBlo
             pieces: list[tuple[int, int, int, int]] = []
             prev_a, prev_b = a0, b0
             for i, j in anchors:
-                pieces.append((prev_a, i, prev_b, j))
+                # Most anchors follow each other directly; only the gaps between them need work.
+                if i != prev_a or j != prev_b:
+                    pieces.append((prev_a, i, prev_b, j))
                 prev_a, prev_b = i + 1, j + 1
-            pieces.append((prev_a, a1, prev_b, b1))
+            if prev_a != a1 or prev_b != b1:
+                pieces.append((prev_a, a1, prev_b, b1))
             pending.extend(reversed(pieces))
             continue
         bounded = None
@@ -208,25 +215,48 @@ def _anchors(
     made of repeated lines has none, so the fallback pairs the k-th occurrence on each side of
     lines that occur equally often, at most ``max_count`` times, on both.
     """
-    chosen = {v for v, n in counts_a.items() if n <= max_count and counts_b.get(v) == n}
+    if max_count == 1:
+        if a1 - a0 > b1 - b0:
+            # Walk the shorter side in Python; the chain is the same seen from either side.
+            swapped = _unique_pairs(b, a, b0, b1, a0, a1, counts_b, counts_a)
+            return [(i, j) for j, i in _longest_increasing(swapped)]
+        return _longest_increasing(_unique_pairs(a, b, a0, a1, b0, b1, counts_a, counts_b))
+    # Intersecting the key views runs in C; only lines present on both sides are looked at.
+    chosen = {
+        v for v in counts_a.keys() & counts_b.keys() if counts_a[v] == counts_b[v] <= max_count
+    }
     if not chosen:
         return []
-    if max_count == 1:
-        where_in_b = {b[j]: j for j in range(b0, b1) if b[j] in chosen}
-        pairs = [(i, where_in_b[a[i]]) for i in range(a0, a1) if a[i] in chosen]
-    else:
-        occurrences: dict[Hashable, list[int]] = {}
-        for j in range(b0, b1):
-            if b[j] in chosen:
-                occurrences.setdefault(b[j], []).append(j)
-        taken: Counter[Hashable] = Counter()
-        pairs = []
-        for i in range(a0, a1):
-            value = a[i]
-            if value in chosen:
-                pairs.append((i, occurrences[value][taken[value]]))
-                taken[value] += 1
-    return _longest_increasing(pairs)
+    occurrences: dict[Hashable, list[int]] = {}
+    for j, v in enumerate(b[b0:b1], b0):
+        if v in chosen:
+            occurrences.setdefault(v, []).append(j)
+    taken: Counter[Hashable] = Counter()
+    repeated_pairs: list[tuple[int, int]] = []
+    for i, v in enumerate(a[a0:a1], a0):
+        if v in chosen:
+            repeated_pairs.append((i, occurrences[v][taken[v]]))
+            taken[v] += 1
+    return _longest_increasing(repeated_pairs)
+
+
+def _unique_pairs(
+    a: Sequence[Hashable],
+    b: Sequence[Hashable],
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    counts_a: Counter[Hashable],
+    counts_b: Counter[Hashable],
+) -> list[tuple[int, int]]:
+    """(i, j) for every line occurring once in a[a0:a1] and once in b[b0:b1], in order of i."""
+    # Built in C; exact for the lines kept below since each occurs once on this side.
+    where_in_b = dict(zip(b[b0:b1], range(b0, b1), strict=True))
+    get_b = counts_b.get
+    return [
+        (i, where_in_b[v]) for i, v in enumerate(a[a0:a1], a0) if counts_a[v] == 1 and get_b(v) == 1
+    ]
 
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -325,13 +355,19 @@ class Hunk:
     old_count: int
     new_start: int
     new_count: int
-    lines: tuple[tuple[str, int], ...]
-    """(``" "``, ``"-"`` or ``"+"``, 0-based index into the old or new lines)."""
+    segments: tuple[tuple[str, int, int], ...]
+    """Runs of lines in order: (``" "``, ``"-"`` or ``"+"``, start, end). Context and removed
+    runs index the old lines, added runs the new lines (0-based, half-open)."""
 
     def header(self) -> str:
         old = _range(self.old_start, self.old_count)
         new = _range(self.new_start, self.new_count)
         return f"@@ -{old} +{new} @@"
+
+    @property
+    def lines(self) -> list[tuple[str, int]]:
+        """One (tag, 0-based index) per line of the hunk."""
+        return [(tag, i) for tag, start, end in self.segments for i in range(start, end)]
 
 
 def _range(start: int, count: int) -> str:
@@ -360,16 +396,19 @@ def build_hunks(
         old_lo = max(0, first.old_start - context)
         new_lo = first.new_start - (first.old_start - old_lo)
         old_hi = min(old_len, last.old_end + context)
-        new_hi = last.new_end + (old_hi - last.old_end)
-        new_hi = min(new_hi, new_len)
-        lines: list[tuple[str, int]] = []
+        new_hi = min(new_len, last.new_end + (old_hi - last.old_end))
+        segments: list[tuple[str, int, int]] = []
         at_old = old_lo
         for block in group:
-            lines.extend((" ", i) for i in range(at_old, block.old_start))
-            lines.extend(("-", i) for i in range(block.old_start, block.old_end))
-            lines.extend(("+", j) for j in range(block.new_start, block.new_end))
+            if block.old_start > at_old:
+                segments.append((" ", at_old, block.old_start))
+            if block.old_end > block.old_start:
+                segments.append(("-", block.old_start, block.old_end))
+            if block.new_end > block.new_start:
+                segments.append(("+", block.new_start, block.new_end))
             at_old = block.old_end
-        lines.extend((" ", i) for i in range(at_old, old_hi))
+        if old_hi > at_old:
+            segments.append((" ", at_old, old_hi))
         old_count, new_count = old_hi - old_lo, new_hi - new_lo
         hunks.append(
             Hunk(
@@ -377,7 +416,7 @@ def build_hunks(
                 old_count,
                 new_lo + 1 if new_count else new_lo,
                 new_count,
-                tuple(lines),
+                tuple(segments),
             )
         )
     return hunks

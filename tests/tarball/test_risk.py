@@ -110,6 +110,7 @@ def test_same_bin_spelled_differently_is_not_a_change() -> None:
         ("import { exec } from 'node:child_process';", "child-process"),
         ("eval(atob(x));", "dynamic-code"),
         ("const f = new Function('return this')();", "dynamic-code"),
+        ("const g = Function('return this')();", "dynamic-code"),
         ("const https = require('https');", "network"),
         ("import net from 'node:net';", "network"),
         ("await fetch('https://collector.example.test/x');", "network"),
@@ -136,6 +137,7 @@ def test_code_patterns_in_added_lines(line: str, kind: str) -> None:
         "this.fetch(x);",
         "fs.writeFileSync(path.join(__dirname, 'out.txt'), d);",
         "const s = 'childprocess';",
+        "if (isFunction(x)) evaluate(x);",
     ],
 )
 def test_lookalikes_are_not_reported(line: str) -> None:

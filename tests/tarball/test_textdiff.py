@@ -72,6 +72,28 @@ def test_large_inputs_with_scattered_edits_find_exactly_those_edits() -> None:
     assert sum(x.added for x in blocks) == 300
 
 
+@pytest.mark.parametrize(("old_size", "new_size"), [(30_000, 400), (400, 30_000), (5_000, 5_000)])
+def test_large_random_edits_on_unequal_sides_stay_correct(old_size: int, new_size: int) -> None:
+    # Mixed unique and repeated lines, so every path (anchors from either side, repeated-line
+    # anchors, bounded Myers, whole replacement) is taken somewhere.
+    rng = random.Random(old_size * 7 + new_size)
+
+    def line() -> int:
+        return rng.randrange(50) if rng.random() < 0.3 else rng.randrange(10**9)
+
+    common = [line() for _ in range(min(old_size, new_size))]
+    a = list(common)
+    b = list(common)
+    for _ in range(abs(old_size - new_size)):
+        target = a if old_size > new_size else b
+        target.insert(rng.randrange(len(target) + 1), line())
+    for _ in range(200):
+        b[rng.randrange(len(b))] = line()
+    blocks = diff_sequences(a, b)
+    assert_consistent(a, b, blocks)
+    assert sum(x.removed for x in blocks) - sum(x.added for x in blocks) == len(a) - len(b)
+
+
 def test_repetitive_input_without_anchors_stays_correct() -> None:
     # Only three distinct lines, in different counts: no line can anchor the diff.
     rng = random.Random(11)
