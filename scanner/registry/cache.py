@@ -24,6 +24,9 @@ class CachedDocument:
     etag: str | None
     document: Any
     """The JSON value as stored: a trimmed package document, or the signing-keys answer."""
+    fresh_until: float | None = None
+    """Epoch seconds until which the registry said the answer may be reused without asking
+    (``Cache-Control: max-age``); None when it must be revalidated every time."""
 
 
 class RegistryCache:
@@ -44,11 +47,18 @@ class RegistryCache:
         if not isinstance(entry, dict) or "document" not in entry:
             return None
         etag = entry.get("etag")
-        return CachedDocument(etag if isinstance(etag, str) else None, entry["document"])
+        fresh = entry.get("fresh_until")
+        return CachedDocument(
+            etag if isinstance(etag, str) else None,
+            entry["document"],
+            float(fresh) if isinstance(fresh, (int, float)) else None,
+        )
 
-    def put_document(self, url: str, etag: str | None, document: Any) -> None:
-        text = json.dumps({"etag": etag, "document": document}, separators=(",", ":"))
-        self._store.set("doc:" + url, text)
+    def put_document(
+        self, url: str, etag: str | None, document: Any, fresh_until: float | None = None
+    ) -> None:
+        entry = {"etag": etag, "document": document, "fresh_until": fresh_until}
+        self._store.set("doc:" + url, json.dumps(entry, separators=(",", ":")))
 
     def stored_size(self, url: str) -> int | None:
         """Characters stored for a document, to show that only the trimmed form is kept."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -60,6 +61,7 @@ class _Reply:
     status: int
     etag: str | None
     body: bytes
+    max_age: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,14 @@ class RegistryClient:
                 cached_entry = None  # unreadable entry: fetch afresh
         if self.offline:
             return cached if cached is not None else "offline and not in cache"
+        if (
+            cached is not None
+            and cached_entry is not None
+            and cached_entry.fresh_until is not None
+            and time.time() < cached_entry.fresh_until
+        ):
+            # Still fresh by the registry's own Cache-Control, as npm treats it: no request.
+            return cached
 
         headers = {"Accept": "application/json"}
         if cached is not None and cached_entry is not None and cached_entry.etag:
@@ -253,11 +263,12 @@ class RegistryClient:
         reply = self._get(url, headers, MAX_DOCUMENT_BYTES)
         if isinstance(reply, _Failure):
             return reply.reason
+        fresh_until = time.time() + reply.max_age if reply.max_age else None
         if reply.status == 304 and cached is not None and cached_entry is not None:
-            if self._cache is not None:
-                self._cache.put_document(
-                    url, reply.etag or cached_entry.etag, cached_entry.document
-                )
+            etag = reply.etag or cached_entry.etag
+            # Rewriting an unchanged entry costs a database write per package on every scan.
+            if self._cache is not None and (etag != cached_entry.etag or fresh_until):
+                self._cache.put_document(url, etag, cached_entry.document, fresh_until)
             return cached
         if reply.status == 404:
             return "not found in registry (HTTP 404)"
@@ -278,7 +289,7 @@ class RegistryClient:
             return f"unexpected registry answer: {exc}"
         del document
         if self._cache is not None:
-            self._cache.put_document(url, etag, to_cache(value))
+            self._cache.put_document(url, etag, to_cache(value), fresh_until)
         return value
 
     def _get(self, url: str, headers: dict[str, str], max_bytes: int) -> _Reply | _Failure:
@@ -305,7 +316,12 @@ class RegistryClient:
                             delay = retry_after
                     else:
                         body = _read_body(response, max_bytes)
-                        return _Reply(status, response.headers.get("ETag"), body)
+                        return _Reply(
+                            status,
+                            response.headers.get("ETag"),
+                            body,
+                            _max_age(response.headers.get("Cache-Control")),
+                        )
             except requests.Timeout:
                 reason = f"timed out after {self._timeout:g}s"
             except (
@@ -348,6 +364,20 @@ class RegistryClient:
                     max_workers=self._jobs, thread_name_prefix="depscan-registry"
                 )
             return self._executor
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def _max_age(cache_control: str | None) -> float | None:
+    """Seconds an answer may be reused without revalidation; None for no-cache/no-store."""
+    if not cache_control:
+        return None
+    lowered = cache_control.lower()
+    if "no-cache" in lowered or "no-store" in lowered:
+        return None
+    match = _MAX_AGE.search(lowered)
+    return float(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
 def _read_body(response: requests.Response, max_bytes: int) -> bytes:

@@ -437,3 +437,34 @@ def test_manifest_helper_matches_registry_shape() -> None:
     # Guards the fixtures above: a helper drifting from the registry shape would hollow them out.
     version = manifest("x", "1.0.0")
     assert version["dist"]["tarball"].startswith(REG) and "readme" in version
+
+
+@responses.activate
+def test_fresh_answers_are_reused_without_a_request(tmp_path: Path) -> None:
+    responses.get(
+        REG + "fresh",
+        json=packument_document("fresh"),
+        headers={"ETag": '"f1"', "Cache-Control": "public, max-age=300"},
+    )
+    with _client(tmp_path) as first:
+        original = first.packument("fresh")
+    with _client(tmp_path) as second:
+        assert second.packument("fresh") == original
+    assert len(responses.calls) == 1  # within max-age, like npm: no revalidation at all
+
+
+@responses.activate
+def test_stale_or_uncacheable_answers_are_revalidated(tmp_path: Path) -> None:
+    for name, header in (("stale", "max-age=0"), ("nocache", "no-cache, max-age=300")):
+        responses.get(
+            REG + name,
+            json=packument_document(name),
+            headers={"ETag": '"s1"', "Cache-Control": header},
+        )
+        with _client(tmp_path) as first:
+            first.packument(name)
+        responses.replace(responses.GET, REG + name, status=304, headers={"ETag": '"s1"'})
+        with _client(tmp_path) as second:
+            assert isinstance(second.packument(name), Packument)
+        assert responses.calls[-1].request.headers["If-None-Match"] == '"s1"'
+    assert len(responses.calls) == 4
