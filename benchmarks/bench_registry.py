@@ -13,7 +13,9 @@ Measured with benchmarks/_measure.py (median wall and CPU time, peak RSS), --rep
   * cold: empty cache, every request delayed by --latency (default 50 ms);
   * warm: cache filled by an untimed run, every document revalidated (the server answers 304),
     with and without the added latency;
-  * --offline with the warm cache (the server must see no request).
+  * --offline with the warm cache (the server must see no request);
+  * with the server answering `Cache-Control: public, max-age=300` as the public registry does
+    for package documents: cold, then warm within that time (no requests, as npm behaves).
 After each series the server's request log is read to confirm what happened (requests per run,
 how many revalidations matched the current ETag, i.e. were answered 304).
 
@@ -45,8 +47,9 @@ LOCKFILE_HOST = "registry.example.test"
 README = "Synthetic package document for the depscan registry benchmark.\n" * 40
 
 # Runs FixtureRegistry in its own process; one JSON line answers each command read from stdin:
-# `latency <seconds>`, `stats` (requests so far, and how many carried an If-None-Match equal to
-# the document's current ETag, which the server answers with 304). Closing stdin stops it.
+# `latency <seconds>`, `cache-control <header value>`, `stats` (requests so far, and how many
+# carried an If-None-Match equal to the document's current ETag, which the server answers with
+# 304). Closing stdin stops it.
 SERVER_PROCESS = r"""
 import hashlib, json, sys
 from pathlib import Path
@@ -65,6 +68,8 @@ with FixtureRegistry(Path(sys.argv[2]), latency=float(sys.argv[3])) as registry:
         command, _, argument = line.strip().partition(" ")
         if command == "latency":
             registry.latency = float(argument)
+        if command == "cache-control":
+            registry.cache_control = argument or None
         received = list(registry.received)
         print(json.dumps({"requests": len(received),
                           "not_modified": sum(answered_304(registry, r) for r in received)}),
@@ -271,6 +276,11 @@ def main() -> None:
             measure(f"warm cache (304s), {ms} latency", cmd)
             server.command("latency 0")
             measure("warm cache (304s), no added latency", cmd)
+            # The public registry answers package documents with `Cache-Control: max-age=300`
+            # and npm reuses them without asking for that long; depscan does the same.
+            server.command("cache-control public, max-age=300")
+            measure("cold cache, no added latency, answers carry max-age=300", cmd, wipe=True)
+            measure("warm cache within max-age=300 (no requests, as npm)", cmd)
             offline = [*cmd, "--offline"]
             measure("--offline, warm cache", offline)
             notes.append("  offline: " + check_report(offline))

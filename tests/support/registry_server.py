@@ -41,9 +41,13 @@ class ReceivedRequest:
 
 
 class FixtureRegistry:
-    def __init__(self, root: Path, latency: float = 0.0) -> None:
+    def __init__(
+        self, root: Path, latency: float = 0.0, cache_control: str | None = None
+    ) -> None:
         self.root = root
         self.latency = latency
+        self.cache_control = cache_control
+        """Sent with every 200 and 304, as a registry's ``Cache-Control`` (None: not sent)."""
         self.requests: list[str] = []
         self.received: list[ReceivedRequest] = []
         self._failures: dict[str, _PlannedFailure] = {}
@@ -154,10 +158,13 @@ def _handler_for(registry: FixtureRegistry) -> type[BaseHTTPRequestHandler]:
                 return
             body, content_type = answer
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = {"ETag": etag}
+            if registry.cache_control:
+                headers["Cache-Control"] = registry.cache_control
             if etag in (self.headers.get("If-None-Match") or ""):
-                self._send(304, b"", None, {"ETag": etag})
+                self._send(304, b"", None, headers)
                 return
-            self._send(200, body, content_type, {"ETag": etag})
+            self._send(200, body, content_type, headers)
 
         def _send(
             self,
