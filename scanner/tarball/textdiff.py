@@ -25,7 +25,7 @@ _MYERS_ALWAYS_LINES = 64
 # A range without unique anchors gets a bounded Myers: its cost grows with D^2 + (N+M)*D.
 _MYERS_MAX_LINES = 6_000
 _MYERS_MAX_EDITS = 64
-_REPEATED_ANCHOR_COUNT = 8
+_REPEATED_ANCHOR_COUNT = 32
 
 
 @dataclass(frozen=True, slots=True)
