@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 from scanner.checks.base import ScanContext
 from scanner.checks.tarball_diff import CHECK_ID, TarballDiffCheck, changed_packages
 from scanner.model import Lockfile, PackageNode, Severity, SourceKind
-from scanner.registry.packument import Packument
+from scanner.registry.packument import Packument, Unavailable
 
 from .incidents import FLATMAP_OLD, FakeRegistry, honest_packuments
 
@@ -198,3 +198,33 @@ def test_manifest_confusion_is_reported(tmp_path: Path) -> None:
     )
     kinds = [f.details["kind"] for f in TarballDiffCheck().run(ctx).findings]
     assert kinds.count("manifest-confusion") == 1
+
+
+def test_advisory_lookup_resolves_ranges_against_the_registry(tmp_path: Path) -> None:
+    from scanner.checks.tarball_diff import advisory_lookup
+    from scanner.osv.database import AdvisoryDatabase
+
+    database = AdvisoryDatabase.load([], cache_dir=None)  # the bundled curated records
+    documents = {d.name: d for d in honest_packuments()}
+    lookup = advisory_lookup(database, documents.get)
+    assert "DEPSCAN-2018-0003" in lookup("flatmap-stream", "^0.1.0")
+    # A range that can resolve to the hijacked event-stream 3.3.6 is flagged; 3.3.5 is not.
+    assert "DEPSCAN-2018-0002" in lookup("event-stream", "~3.3.5")
+    assert lookup("event-stream", "3.3.5") == []
+    # Gone from the registry (as removed malware is): the range is taken as a version.
+    gone = advisory_lookup(database, lambda name: Unavailable(name, "HTTP 404 Not Found"))
+    assert "DEPSCAN-2018-0003" in gone("flatmap-stream", "^0.1.1")
+    assert gone("left-pad", "^1.3.0") == []
+
+
+def test_the_check_uses_the_scan_advisories_by_default(tmp_path: Path) -> None:
+    from scanner.osv.database import AdvisoryDatabase
+
+    registry = FakeRegistry(honest_packuments())
+    ctx = context(
+        tmp_path, registry, [node("event-stream", "3.3.5")], [node("event-stream", "3.3.6")]
+    )
+    ctx.advisories = AdvisoryDatabase.load([], cache_dir=None)
+    findings = TarballDiffCheck().run(ctx).findings
+    malicious = [f for f in findings if f.details["kind"] == "dependency-malicious"]
+    assert len(malicious) == 1 and "DEPSCAN-2018-0003" in malicious[0].message
