@@ -36,21 +36,13 @@ from scanner.model import (
     SourceKind,
 )
 from scanner.registry.packument import Packument, Unavailable, VersionInfo
-from scanner.tarball.archive import read_package
-from scanner.tarball.compare import diff_archives
-from scanner.tarball.integrity import verify_integrity
-from scanner.tarball.resolve import TarballSource
-from scanner.tarball.risk import (
-    AdvisoryLookup,
-    RiskNote,
-    content_notes,
-    dependency_changes,
-    dependency_notes,
-    manifest_confusion_notes,
-)
 
+# The tarball modules (tar, zlib, the diff engine, compiled risk patterns) load only when a scan
+# has upgrades to diff, so a plain lockfile scan does not pay for them at start-up.
 if TYPE_CHECKING:
     from scanner.osv.database import AdvisoryDatabase
+    from scanner.tarball.resolve import TarballSource
+    from scanner.tarball.risk import AdvisoryLookup, RiskNote
 
 CHECK_ID = "tarball-diff"
 CACHE_SETTINGS = ("tarball-diff.cache_dir", "cache_dir")
@@ -143,6 +135,8 @@ class _ContentResult:
             return None
         if not isinstance(package_json, str):
             return None
+        from scanner.tarball.risk import RiskNote
+
         return cls(
             tuple(RiskNote.from_json(n) for n in notes if isinstance(n, dict)),
             old if isinstance(old, dict) else None,
@@ -261,6 +255,12 @@ class TarballDiffCheck:
         lookup = self._lookup_advisories
         if lookup is None and context.advisories is not None:
             lookup = advisory_lookup(context.advisories, packument_lookup)
+        from scanner.tarball.risk import (
+            dependency_changes,
+            dependency_notes,
+            manifest_confusion_notes,
+        )
+
         cache = _DiffCache(_cache_root(context.settings))
         now = now_setting(context.settings)
         findings: list[Finding] = []
@@ -310,6 +310,11 @@ def _version(packument: Packument | None, version: str) -> VersionInfo | None:
 def _diff_content(
     registry: TarballSource, change: VersionChange, old: _TarballRef, new: _TarballRef
 ) -> _ContentResult:
+    from scanner.tarball.archive import read_package
+    from scanner.tarball.compare import diff_archives
+    from scanner.tarball.integrity import verify_integrity
+    from scanner.tarball.risk import content_notes
+
     archives = []
     verified = []
     for node, ref in ((change.old, old), (change.new, new)):
