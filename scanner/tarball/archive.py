@@ -190,4 +190,9 @@ def _read_member(
         raise TarballError(f"member {member.name!r} is too large", subject=subject)
     if len(segments) == 1:
         return None, None, content
-    return segments[0], "/".join(segments[1:]), content
+    return segments[0], _printable("/".join(segments[1:])), content
+
+
+def _printable(path: str) -> str:
+    """A name tarfile could not decode keeps surrogate escapes, which no output can print."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -137,3 +137,23 @@ def test_manifest_is_none_when_missing_or_invalid() -> None:
     assert read_package(tar_bytes({"a.js": "1"}), "p").manifest() is None
     assert read_package(tar_bytes({"package.json": "[1, 2]"}), "p").manifest() is None
     assert read_package(tar_bytes({"package.json": "{oops"}), "p").manifest() is None
+
+
+def test_undecodable_member_names_become_printable() -> None:
+    def latin1_name(archive: tarfile.TarFile) -> None:
+        info = tarfile.TarInfo("package/caf\udce9.js")  # the byte 0xE9, not valid UTF-8
+        info.size = 1
+        archive.addfile(info, io.BytesIO(b"1"))
+
+    buffer = io.BytesIO()
+    with tarfile.open(
+        fileobj=buffer,
+        mode="w",
+        format=tarfile.GNU_FORMAT,
+        encoding="utf-8",
+        errors="surrogateescape",
+    ) as archive:
+        latin1_name(archive)
+    (path,) = read_package(buffer.getvalue(), "p").files
+    assert path == "caf\ufffd.js"
+    path.encode("utf-8")  # printable: no surrogates left
