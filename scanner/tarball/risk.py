@@ -153,6 +153,16 @@ def _has_run(data: bytes, table: bytes, length: int) -> bool:
     return data.translate(table).find(b"\x01" * length) != -1
 
 
+_MAX_MESSAGE = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, limit: int) -> str:
+    """``text`` with control characters shown as escapes, cut to ``limit`` characters."""
+    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class RiskNote:
     kind: str
@@ -160,6 +170,13 @@ class RiskNote:
     file: str | None
     line: int | None
     message: str
+
+    def __post_init__(self) -> None:
+        # Messages quote package.json values and paths an attacker chose: a terminal escape in
+        # them must not be able to hide or rewrite the report.
+        object.__setattr__(self, "message", printable(self.message, _MAX_MESSAGE))
+        if self.file is not None:
+            object.__setattr__(self, "file", printable(self.file, _MAX_MESSAGE))
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -282,3 +282,11 @@ def test_default_main_is_index_js_on_both_sides() -> None:
 def test_notes_round_trip_through_json() -> None:
     note = RiskNote("decipher", Severity.HIGH, "a.js", 3, "m")
     assert RiskNote.from_json(note.to_json()) == note
+
+
+def test_attacker_chosen_text_cannot_carry_terminal_escapes() -> None:
+    fields = {"scripts": {"postinstall": "node x.js\x1b[2K\x1b[1Aecho harmless" + "y" * 500}}
+    note = only(assess(diff_of({}, {}, None, fields)), "install-script-added")
+    assert "\x1b" not in note.message
+    assert "\\x1b[2K" in note.message
+    assert len(note.message) <= 300
