@@ -24,6 +24,7 @@ AdvisoryLookup = Callable[[str, str], list[str]]
 PackumentLookup = Callable[[str], "Packument | Unavailable | None"]
 
 NEW_PACKAGE_AGE = timedelta(days=30)
+_GYP_INSTALL = "node-gyp rebuild"
 _CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx", ".sh", ".py")
 _NATIVE_SUFFIXES = (".node", ".exe", ".dll", ".so", ".dylib")
 _NATIVE_MAGIC = (
@@ -413,23 +414,24 @@ def manifest_confusion_notes(
             )
         )
 
+    # npm normalizes package.json when it publishes; those rewrites are not confusion:
+    # - a package with a binding.gyp gets `install: node-gyp rebuild` added to its scripts;
     tar_scripts = install_scripts(manifest)
-    if tar_scripts != registry.scripts:
-        differ("install scripts", "scripts", tar_scripts, registry.scripts)
-    tar_deps = _str_dict(manifest.get("dependencies"))
-    if tar_deps != registry.dependencies:
-        differ("dependencies", "dependencies", tar_deps, registry.dependencies)
-    tar_optional = _str_dict(manifest.get("optionalDependencies"))
-    if tar_optional != registry.optional_dependencies:
-        differ(
-            "optional dependencies",
-            "optionalDependencies",
-            tar_optional,
-            registry.optional_dependencies,
-        )
+    served_scripts = dict(registry.scripts)
+    if "install" not in tar_scripts and served_scripts.get("install") == _GYP_INSTALL:
+        del served_scripts["install"]
+    if tar_scripts != served_scripts:
+        differ("install scripts", "scripts", tar_scripts, served_scripts)
+    # - optional dependencies are copied into dependencies (both get installed either way);
+    tar_deps = _dependencies(manifest)
+    served_deps = {**registry.optional_dependencies, **registry.dependencies}
+    if tar_deps != served_deps:
+        differ("dependencies", "dependencies", tar_deps, served_deps)
+    # - `directories.bin` is expanded into `bin` entries from the files of that folder.
     tar_bin = normalized_bin(manifest)
     served_bin = {k: _strip_dot(v) for k, v in registry.bin.items()}
-    if tar_bin != served_bin:
+    expanded = not tar_bin and isinstance(manifest.get("directories"), dict)
+    if tar_bin != served_bin and not expanded:
         differ("bin entries", "bin", tar_bin, served_bin)
     tar_main = manifest.get("main")
     default_main = "index.js"

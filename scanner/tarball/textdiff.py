@@ -261,6 +261,9 @@ def _unique_pairs(
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest subsequence of ``pairs`` (sorted by i) whose j increase, by patience sorting."""
+    partners = [j for _, j in pairs]
+    if partners == sorted(partners):
+        return pairs  # nothing moved: the common case, checked in C
     tails: list[int] = []  # tails[k]: smallest j ending an increasing chain of length k+1
     tail_index: list[int] = []
     back: list[int] = []

@@ -290,3 +290,25 @@ def test_attacker_chosen_text_cannot_carry_terminal_escapes() -> None:
     assert "\x1b" not in note.message
     assert "\\x1b[2K" in note.message
     assert len(note.message) <= 300
+
+
+def test_publish_time_normalisation_is_not_manifest_confusion() -> None:
+    fields = {
+        "dependencies": {"a": "1"},
+        "optionalDependencies": {"fsevents": "^2"},
+        "directories": {"bin": "./bin"},
+    }
+    diff = diff_of({}, {"binding.gyp": "{}\n", "bin/tool": "#!/bin/sh\n"}, None, fields)
+    normalised = VersionInfo(
+        "1.0.1",
+        scripts={"install": "node-gyp rebuild"},
+        gypfile=True,
+        dependencies={"a": "1", "fsevents": "^2"},
+        optional_dependencies={"fsevents": "^2"},
+        bin={"tool": "bin/tool"},
+    )
+    assert "manifest-confusion" not in kinds(assess(diff, registry_info=normalised))
+    # A dependency the registry does not show is still confusion.
+    hidden = VersionInfo("1.0.1", scripts={"install": "node-gyp rebuild"}, dependencies={"a": "1"})
+    notes = [n for n in assess(diff, registry_info=hidden) if n.kind == "manifest-confusion"]
+    assert [n.message.split(" in the tarball")[0] for n in notes] == ["dependencies"]
