@@ -262,14 +262,23 @@ def manifest_notes(diff: PackageDiff) -> list[RiskNote]:
 
     old_scripts, new_scripts = install_scripts(old), install_scripts(new)
     for name, command in sorted(new_scripts.items()):
+        # `prepare` runs only when npm builds a git dependency, not for a registry install.
+        severity, when = (
+            (Severity.LOW, " (runs for git installs only)")
+            if name == "prepare"
+            else (
+                Severity.HIGH,
+                "",
+            )
+        )
         if name not in old_scripts:
-            note("install-script-added", Severity.HIGH, name, f"adds {name} script: {command}")
+            note("install-script-added", severity, name, f"adds {name} script{when}: {command}")
         elif old_scripts[name] != command:
             note(
                 "install-script-changed",
-                Severity.HIGH,
+                severity,
                 name,
-                f"changes {name} script from {old_scripts[name]!r} to {command!r}",
+                f"changes {name} script{when} from {old_scripts[name]!r} to {command!r}",
             )
     if any(f.path == "binding.gyp" and f.status is FileStatus.ADDED for f in diff.files):
         notes.append(

@@ -312,3 +312,14 @@ def test_publish_time_normalisation_is_not_manifest_confusion() -> None:
     hidden = VersionInfo("1.0.1", scripts={"install": "node-gyp rebuild"}, dependencies={"a": "1"})
     notes = [n for n in assess(diff, registry_info=hidden) if n.kind == "manifest-confusion"]
     assert [n.message.split(" in the tarball")[0] for n in notes] == ["dependencies"]
+
+
+def test_prepare_scripts_matter_less_for_registry_installs() -> None:
+    notes = assess(
+        diff_of(
+            {}, {}, {"scripts": {"prepare": "husky install"}}, {"scripts": {"prepare": "husky"}}
+        )
+    )
+    changed = only(notes, "install-script-changed")
+    assert changed.severity is Severity.LOW
+    assert "git installs only" in changed.message
