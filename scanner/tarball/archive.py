@@ -24,7 +24,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 # zlib's "detect gzip or zlib header" window bits.
 _AUTO_HEADER_WBITS = 32 + zlib.MAX_WBITS
-_INFLATE_CHUNK = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +77,19 @@ class PackageArchive:
 
 def inflate(data: bytes, subject: str, limit: int) -> bytes:
     """Decompress a gzip stream (all members), refusing to produce more than ``limit`` bytes."""
-    out = bytearray()
+    pieces: list[bytes] = []
+    produced = 0
     remaining = data
     while remaining:
         inflater = zlib.decompressobj(_AUTO_HEADER_WBITS)
         chunk_input = remaining
         while True:
-            # max_length bounds what one call may produce, so a bomb never gets past the cap.
-            room = limit + 1 - len(out)
-            piece = inflater.decompress(chunk_input, min(room, _INFLATE_CHUNK))
-            out += piece
-            if len(out) > limit:
+            # max_length bounds what one call may produce, so a bomb never gets past the cap
+            # (zlib grows its output buffer as it goes; nothing of that size is preallocated).
+            piece = inflater.decompress(chunk_input, limit + 1 - produced)
+            pieces.append(piece)
+            produced += len(piece)
+            if produced > limit:
                 raise TarballError(
                     f"decompressed size exceeds the {limit} byte limit (gzip bomb?)",
                     subject=subject,
@@ -102,7 +103,7 @@ def inflate(data: bytes, subject: str, limit: int) -> bytes:
         # Trailing zero padding after the last gzip member is common and harmless.
         if remaining and not remaining.startswith(_GZIP_MAGIC):
             break
-    return bytes(out)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def _safe_member_path(name: str, subject: str) -> list[str]:
