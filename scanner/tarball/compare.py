@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
 from scanner.registry.packument import VersionInfo
 from scanner.tarball.archive import DEFAULT_LIMITS, ArchiveFile, ArchiveLimits, PackageArchive
 from scanner.tarball.archive import read_package as read_archive
+from scanner.tarball.parallel import fork_map
 from scanner.tarball.textdiff import EditBlock, diff_split, split_lines
 
 # git's rule: a NUL byte in the first 8000 bytes makes a file binary.
@@ -149,9 +150,18 @@ def _selected(path: str, include: Sequence[str], exclude: Sequence[str]) -> bool
 
 
 def compare_files(
-    path: str, old: ArchiveFile | None, new: ArchiveFile | None, *, name_only: bool
+    path: str,
+    old: ArchiveFile | None,
+    new: ArchiveFile | None,
+    *,
+    name_only: bool,
+    line_diff: bool = True,
 ) -> FileChange | None:
-    """How one path differs between the two packages; None when it does not."""
+    """How one path differs between the two packages; None when it does not.
+
+    With ``line_diff=False`` a modified text file comes back without its line diff, for the
+    caller to add with :func:`with_line_diff` (possibly in another process).
+    """
     if old is not None and new is not None:
         if old.data == new.data and old.mode == new.mode:
             return None
@@ -174,8 +184,8 @@ def compare_files(
         elif status is FileStatus.REMOVED:
             lines = len(split_lines(old_data).lines) if old_data else 0
             blocks = (EditBlock(0, lines, 0, 0),) if lines else ()
-        else:
-            blocks = tuple(diff_split(split_lines(old_data), split_lines(new_data)))
+        elif line_diff:
+            blocks = _line_diff(old_data, new_data)
     return FileChange(
         path=path,
         status=status,
@@ -189,6 +199,29 @@ def compare_files(
         blocks=() if name_only else blocks,
         old_data=old_data,
         new_data=new_data,
+    )
+
+
+def _line_diff(old: bytes, new: bytes) -> tuple[EditBlock, ...]:
+    return tuple(diff_split(split_lines(old), split_lines(new)))
+
+
+def needs_line_diff(change: FileChange) -> bool:
+    return (
+        change.status is FileStatus.MODIFIED
+        and not change.binary
+        and change.old_data != change.new_data
+    )
+
+
+def with_line_diff(
+    change: FileChange, blocks: tuple[EditBlock, ...], *, name_only: bool
+) -> FileChange:
+    return replace(
+        change,
+        added_lines=sum(b.added for b in blocks),
+        removed_lines=sum(b.removed for b in blocks),
+        blocks=() if name_only else blocks,
     )
 
 
@@ -228,9 +261,21 @@ def diff_archives(
     for path in sorted(old.files.keys() | new.files.keys()):
         if not _selected(path, include, exclude):
             continue
-        change = compare_files(path, old.files.get(path), new.files.get(path), name_only=name_only)
+        change = compare_files(
+            path, old.files.get(path), new.files.get(path), name_only=name_only, line_diff=False
+        )
         if change is not None:
             changes.append(change)
+    # The line diffs are the expensive part: big ones are shared with a second process.
+    pending = [i for i, change in enumerate(changes) if needs_line_diff(change)]
+    diffs = fork_map(
+        lambda i: _line_diff(changes[i].old_data, changes[i].new_data),
+        pending,
+        # Diff cost follows the smaller side: a file that shrank to nothing diffs quickly.
+        [min(len(changes[i].old_data), len(changes[i].new_data)) for i in pending],
+    )
+    for i, blocks in zip(pending, diffs, strict=True):
+        changes[i] = with_line_diff(changes[i], blocks, name_only=name_only)
     return PackageDiff(
         old=side_of(old, verified=old_verified, registry_info=old_info),
         new=side_of(new, verified=new_verified, registry_info=new_info),

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from scanner.model import Severity
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, Packument, Unavailable, VersionInfo
 from scanner.tarball.compare import FileChange, FileStatus, PackageDiff
+from scanner.tarball.parallel import fork_map
 
 AdvisoryLookup = Callable[[str, str], list[str]]
 """(package name, version range) -> ids of known-malicious advisories it can resolve to."""
@@ -685,7 +686,10 @@ def content_notes(diff: PackageDiff) -> list[RiskNote]:
     notes = manifest_notes(diff)
     for change in diff.files:
         notes.extend(binary_notes(change))
-        notes.extend(code_notes(change))
+    code_files = [change for change in diff.files if is_code_file(change) and not change.binary]
+    # Scanning big bundles is the costly part: shared with a second process when that pays.
+    for found in fork_map(code_notes, code_files, [len(c.new_data) for c in code_files]):
+        notes.extend(found)
     return notes
 
 
