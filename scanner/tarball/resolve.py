@@ -123,6 +123,47 @@ def load_spec(
     return load_registry(client, spec.name, spec.wanted, limits)
 
 
+def fetch_pair(
+    spec_a: str,
+    spec_b: str,
+    client: TarballSource | None,
+    *,
+    name: str | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> tuple[LoadedPackage, LoadedPackage]:
+    """Resolve, fetch, verify and read both packages (the I/O half of :func:`run_diff`)."""
+    return (
+        load_spec(parse_spec(spec_a, name), client, limits),
+        load_spec(parse_spec(spec_b, name), client, limits),
+    )
+
+
+def diff_loaded(
+    old: LoadedPackage,
+    new: LoadedPackage,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    name_only: bool = False,
+) -> PackageDiff:
+    """Diff two fetched packages (the pure half of :func:`run_diff`).
+
+    Called after the registry client is closed, the diff may use a second process for big
+    packages (see :mod:`scanner.tarball.parallel`: no fork while other threads are alive).
+    """
+    return diff_archives(
+        old.archive,
+        new.archive,
+        old_verified=old.verified,
+        new_verified=new.verified,
+        old_info=old.registry_info,
+        new_info=new.registry_info,
+        include=include,
+        exclude=exclude,
+        name_only=name_only,
+    )
+
+
 def run_diff(
     spec_a: str,
     spec_b: str,
@@ -139,16 +180,5 @@ def run_diff(
     ``depscan diff NAME FROM TO`` passes ``name``; ``depscan diff NAME@FROM NAME@TO`` and two
     .tgz paths pass none. Raises the DepscanError subclasses with the package at fault as subject.
     """
-    old = load_spec(parse_spec(spec_a, name), client, limits)
-    new = load_spec(parse_spec(spec_b, name), client, limits)
-    return diff_archives(
-        old.archive,
-        new.archive,
-        old_verified=old.verified,
-        new_verified=new.verified,
-        old_info=old.registry_info,
-        new_info=new.registry_info,
-        include=include,
-        exclude=exclude,
-        name_only=name_only,
-    )
+    old, new = fetch_pair(spec_a, spec_b, client, name=name, limits=limits)
+    return diff_loaded(old, new, include=include, exclude=exclude, name_only=name_only)

@@ -120,3 +120,15 @@ def test_local_file_errors(tmp_path: Path) -> None:
 def test_registry_specs_need_a_client() -> None:
     with pytest.raises(UsageError, match="offline"):
         run_diff("a@1.0.0", "a@1.0.1", None)
+
+
+def test_fetch_then_diff_equals_run_diff() -> None:
+    from scanner.tarball.resolve import diff_loaded, fetch_pair
+
+    client = FakeRegistry(honest_packuments())
+    old, new = fetch_pair("0.7.28", "0.7.29", client, name="ua-parser-js")
+    assert (old.verified, new.verified) == ("sha512", "sha512")
+    split = diff_loaded(old, new, include=["*.js"])
+    whole = run_diff("ua-parser-js@0.7.28", "ua-parser-js@0.7.29", client, include=["*.js"])
+    assert render_text(split) == render_text(whole)
+    assert [f.path for f in split.files] == ["preinstall.js"]
