@@ -34,7 +34,14 @@ class RegistryCache:
 
     def __init__(self, cache_dir: Path) -> None:
         self.directory = cache_dir / CACHE_FORMAT
-        self._store = diskcache.Cache(str(self.directory), size_limit=SIZE_LIMIT_BYTES)
+        # diskcache opens one SQLite connection per thread, each by default with a 32 MB page
+        # cache and a 64 MB memory map; with 16 registry threads that alone doubled peak memory.
+        self._store = diskcache.Cache(
+            str(self.directory),
+            size_limit=SIZE_LIMIT_BYTES,
+            sqlite_cache_size=256,
+            sqlite_mmap_size=0,
+        )
 
     def get_document(self, url: str) -> CachedDocument | None:
         text = self._store.get("doc:" + url)
