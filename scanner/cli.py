@@ -20,9 +20,8 @@ from scanner.model import Severity
 
 if TYPE_CHECKING:
     from scanner.model import ScanResult
-    from scanner.registry.client import RegistryClient
-    from scanner.scan import ScanOptions, Services
-    from scanner.tarball.risk import AdvisoryLookup
+    from scanner.registry.packument import Packument, Unavailable
+    from scanner.scan import ScanOptions
 
 EXIT_INTERNAL = 3
 
@@ -302,10 +301,11 @@ def diff_command(
     """
     import json
 
+    from scanner.checks.tarball_diff import advisory_lookup
     from scanner.scan import ScanOptions, Services
     from scanner.tarball.render import render_text, to_json
-    from scanner.tarball.resolve import run_diff
-    from scanner.tarball.risk import assess
+    from scanner.tarball.resolve import diff_loaded, fetch_pair
+    from scanner.tarball.risk import assess, dependency_changes
 
     if len(specs) == 3:
         name, spec_a, spec_b = specs
@@ -315,25 +315,30 @@ def diff_command(
         raise UsageError("expected NAME FROM TO, NAME@FROM NAME@TO, or two .tgz files")
     options = ScanOptions(offline=offline, cache_dir=cache_dir, registry_url=registry)
     services = Services(options, Path.cwd())
+    documents: dict[str, Packument | Unavailable] = {}
     try:
         needs_registry = not all(_is_local_tarball(s) for s in (spec_a, spec_b))
         client = services.registry() if needs_registry else None
-        diff = run_diff(
-            spec_a,
-            spec_b,
-            client,
-            name=name,
-            include=tuple(include or ()),
-            exclude=tuple(exclude or ()),
-            name_only=name_only,
-        )
-        notes = [] if name_only else assess(
-            diff,
-            lookup_advisories=_advisory_lookup(services, client),
-            packument_lookup=client.packument if client is not None else None,
+        old, new = fetch_pair(spec_a, spec_b, client, name=name)
+        if client is not None and not name_only:
+            added = dependency_changes(old.archive.manifest(), new.archive.manifest())
+            documents = client.packuments(sorted(added))
+        lookup = (
+            advisory_lookup(services.advisories(), documents.get)
+            if client is not None and not name_only
+            else None
         )
     finally:
+        # Closing the client ends its threads, which lets a big diff use a second process.
         services.close()
+    diff = diff_loaded(
+        old, new, include=tuple(include or ()), exclude=tuple(exclude or ()), name_only=name_only
+    )
+    notes = [] if name_only else assess(
+        diff,
+        lookup_advisories=lookup,
+        packument_lookup=documents.get if client is not None else None,
+    )
     if output_format is DiffFormat.json:
         document = to_json(diff, notes, hunks=not name_only, unified=unified)
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -345,14 +350,6 @@ def diff_command(
 
 def _is_local_tarball(spec: str) -> bool:
     return spec.endswith((".tgz", ".tar.gz", ".tar")) and Path(spec).is_file()
-
-
-def _advisory_lookup(services: Services, client: RegistryClient | None) -> AdvisoryLookup | None:
-    from scanner.checks.tarball_diff import advisory_lookup
-
-    if client is None:
-        return None
-    return advisory_lookup(services.advisories(), client.packument)
 
 
 @app.command("checks")
