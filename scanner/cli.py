@@ -90,7 +90,7 @@ def lockfile_command(
         Level | None,
         typer.Option(
             help="Exit 1 when a finding has this severity or higher "
-            "[default: the policy file's, else high]."
+            "(default: the policy file's, else high)."
         ),
     ] = None,
     advisories: Annotated[
@@ -116,7 +116,7 @@ def lockfile_command(
         typer.Option(
             "--registry-checks/--no-registry-checks",
             help="Run the checks that read package metadata from the registry "
-            "[default: the policy file's, else on].",
+            "(default: the policy file's choice, else on).",
             show_default=False,
         ),
     ] = None,
@@ -151,7 +151,7 @@ def lockfile_command(
     ] = None,
     min_release_age: Annotated[
         int | None,
-        typer.Option(help="Report versions published fewer than this many days ago [default: 2]."),
+        typer.Option(help="Report versions published fewer than this many days ago (default: 2)."),
     ] = None,
     check: Annotated[
         list[str] | None, typer.Option("--check", help="Run only this check. Repeatable.")
@@ -162,7 +162,7 @@ def lockfile_command(
     base_dir: Annotated[
         Path | None,
         typer.Option(help="Make file paths in SARIF/annotations relative to this folder "
-                     "[default: the git root]."),
+                     "(default: the git root)."),
     ] = None,
     base: Annotated[
         str | None,
