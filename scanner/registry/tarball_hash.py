@@ -20,6 +20,8 @@ class ExpectedDigest:
     algorithm: str
     digests: tuple[bytes, ...]
     """Any one of these matching is enough (an SRI string may list several)."""
+    from_shasum: bool = False
+    """True when it came from the hex ``shasum`` rather than the SRI ``integrity``."""
 
     @property
     def cache_key(self) -> str:
@@ -35,10 +37,14 @@ class ExpectedDigest:
         return f"{self.algorithm}-{base64.b64encode(actual).decode('ascii')}"
 
 
-def expected_digest(integrity: str | None, shasum: str | None) -> ExpectedDigest | None:
-    """What to verify against; ``None`` when neither value holds a usable hash."""
+def parse_sri(integrity: str) -> dict[str, list[bytes]]:
+    """Digests of an SRI string (``sha512-<base64> sha1-<base64>``) by algorithm.
+
+    Entries with an unknown algorithm, undecodable base64 or the wrong length are ignored, as
+    browsers and npm do; options after ``?`` are dropped.
+    """
     by_algorithm: dict[str, list[bytes]] = {}
-    for token in (integrity or "").split():
+    for token in integrity.split():
         algorithm, dash, encoded = token.partition("-")
         if not dash or algorithm not in _ALGORITHMS_STRONGEST_FIRST:
             continue
@@ -48,6 +54,12 @@ def expected_digest(integrity: str | None, shasum: str | None) -> ExpectedDigest
             continue
         if len(digest) == hashlib.new(algorithm).digest_size:
             by_algorithm.setdefault(algorithm, []).append(digest)
+    return by_algorithm
+
+
+def expected_digest(integrity: str | None, shasum: str | None) -> ExpectedDigest | None:
+    """What to verify against; ``None`` when neither value holds a usable hash."""
+    by_algorithm = parse_sri(integrity or "")
     for algorithm in _ALGORITHMS_STRONGEST_FIRST:
         if algorithm in by_algorithm:
             return ExpectedDigest(algorithm, tuple(by_algorithm[algorithm]))
@@ -57,5 +69,5 @@ def expected_digest(integrity: str | None, shasum: str | None) -> ExpectedDigest
         except ValueError:
             return None
         if len(digest) == hashlib.sha1().digest_size:
-            return ExpectedDigest("sha1", (digest,))
+            return ExpectedDigest("sha1", (digest,), from_shasum=True)
     return None

@@ -19,6 +19,7 @@ from scanner.model import Severity
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, Packument, Unavailable, VersionInfo
 from scanner.tarball.compare import FileChange, FileStatus, PackageDiff
 from scanner.tarball.parallel import fork_map
+from scanner.timestamps import parse_time
 
 AdvisoryLookup = Callable[[str, str], list[str]]
 """(package name, version range) -> ids of known-malicious advisories it can resolve to."""
@@ -374,7 +375,7 @@ def _new_package_notes(
                 f"could not check new dependency {name}: {doc.reason}",
             )
         ]
-    created = _parse_time(doc.time.get("created"))
+    created = parse_time(doc.time.get("created"))
     if created is None:
         return []
     if now - created < NEW_PACKAGE_AGE:
@@ -389,16 +390,6 @@ def _new_package_notes(
             )
         ]
     return []
-
-
-def _parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def manifest_confusion_notes(

@@ -6,7 +6,8 @@ import hashlib
 import pytest
 
 from scanner.errors import TarballError
-from scanner.tarball.integrity import parse_sri, sri_sha512, verify_integrity
+from scanner.registry.tarball_hash import parse_sri
+from scanner.tarball.integrity import sri_sha512, verify_integrity
 
 DATA = b"the published tarball bytes"
 OTHER = b"something else entirely"
