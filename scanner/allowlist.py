@@ -19,8 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import nodesemver
-
 from scanner.errors import PolicyError
 
 
@@ -41,6 +39,8 @@ class ScriptRule:
             return True
         if self.spec == version:
             return True
+        import nodesemver  # only for name@range entries; most allowlists name packages alone
+
         return bool(nodesemver.satisfies(version, self.spec, loose=True, include_prerelease=True))
 
 
