@@ -304,49 +304,22 @@ def restrict_to_change(
 def scan_changes(head_lockfile: Path, base: str, options: ScanOptions) -> ChangeScan:
     """Scan ``head_lockfile`` and its base with the same options; keep what the change brings.
 
-    The head is scanned with the base lockfile in its context, so checks that compare versions
-    (tarball diffs) see both. The base is scanned as it was: from disk, or from a private copy
-    of its git text placed beside a copy of the project's ``.npmrc`` (same registry, same
-    credentials) and read with the head's policy file.
+    Both are scanned in one session (same npm configuration, policy and registry client, so each
+    package document is fetched once). The head is scanned with the base lockfile in its
+    context, so checks that compare versions (tarball diffs) see both.
     """
-    from scanner.scan import scan
+    from scanner.scan import Services, prepare, scan_lockfiles
 
     source = locate_base(base, head_lockfile)
     base_lockfile = parse_base(source, head_lockfile)
-    if options.use_policy and options.policy_path is None:
-        from scanner.policy import find_policy
-
-        options = replace(options, policy_path=find_policy(head_lockfile))
-    head_result = scan([head_lockfile], options, base=base_lockfile)
-    changes = changed_packages(base_lockfile, _only_lockfile(head_result, head_lockfile))
-    base_result = _scan_base(source, head_lockfile, options)
-    base_findings = (*base_result.findings, *base_result.suppressed) if base_result else ()
+    head = read_lockfile(head_lockfile)
+    project_dir = head_lockfile.parent
+    options, policy = prepare(options, project_dir)
+    with Services(options, project_dir) as services:
+        head_result = scan_lockfiles([head], options, policy, services, base=base_lockfile)
+        base_result = scan_lockfiles([base_lockfile], options, policy, services)
+    changes = changed_packages(base_lockfile, head)
+    base_findings = (*base_result.findings, *base_result.suppressed)
     return ChangeScan(
         restrict_to_change(head_result, base_findings, changes), changes, source.label
     )
-
-
-def _only_lockfile(result: ScanResult, path: Path) -> Lockfile:
-    if len(result.lockfiles) != 1:
-        raise UsageError("pull-request mode compares one lockfile at a time", subject=str(path))
-    return result.lockfiles[0]
-
-
-def _scan_base(source: BaseSource, head_lockfile: Path, options: ScanOptions) -> ScanResult | None:
-    from scanner.scan import scan
-
-    if source.path is not None:
-        return scan([source.path], options)
-    if source.text is None:
-        return None
-    import shutil
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="depscan-base-") as private:
-        folder = Path(private)
-        copy = folder / head_lockfile.name
-        copy.write_text(source.text, encoding="utf-8")
-        npmrc = head_lockfile.absolute().parent / ".npmrc"
-        if npmrc.is_file():
-            shutil.copyfile(npmrc, folder / ".npmrc")
-        return scan([copy], options)

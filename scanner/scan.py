@@ -121,6 +121,13 @@ class Services:
     def close(self) -> None:
         if self._registry is not None:
             self._registry.close()
+            self._registry = None
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def select_checks(options: ScanOptions) -> list[CheckEntry]:
@@ -158,6 +165,12 @@ def with_policy(options: ScanOptions, policy: Policy) -> ScanOptions:
     )
 
 
+def prepare(options: ScanOptions, project_dir: Path) -> tuple[ScanOptions, Policy]:
+    """The options with the project's policy file applied, and that policy."""
+    policy = load_project_policy(options, project_dir)
+    return with_policy(options, policy), policy
+
+
 def scan(
     targets: Sequence[Path],
     options: ScanOptions,
@@ -165,48 +178,57 @@ def scan(
 ) -> ScanResult:
     paths = [p for t in targets for p in find_lockfiles(t)]
     project_dir = paths[0].parent if paths else Path.cwd()
-    policy = load_project_policy(options, project_dir)
-    options = with_policy(options, policy)
+    options, policy = prepare(options, project_dir)
     lockfiles = [read_lockfile(p) for p in paths]
-    services = Services(options, project_dir)
+    with Services(options, project_dir) as services:
+        return scan_lockfiles(lockfiles, options, policy, services, base=base)
+
+
+def scan_lockfiles(
+    lockfiles: Sequence[Lockfile],
+    options: ScanOptions,
+    policy: Policy,
+    services: Services,
+    *,
+    base: Lockfile | None = None,
+) -> ScanResult:
+    """Run the checks on parsed lockfiles. ``options`` already carry the policy (:func:`prepare`);
+    ``services`` may be shared by several scans, so each document is fetched once."""
     findings: list[Finding] = []
     not_checked: list[NotChecked] = []
     checks_run: list[str] = []
-    try:
-        settings = _settings(options, services)
-        for entry in select_checks(options):
-            if base is None and entry.needs_base:
-                continue
-            registry = None
-            if entry.registry is not RegistryUse.NONE and options.registry_checks:
-                try:
-                    registry = services.registry()
-                except RegistryError as exc:
-                    if entry.registry is RegistryUse.REQUIRED and not options.offline:
-                        raise
-                    not_checked.append(NotChecked(entry.id, f"no registry: {exc.one_line()}"))
-                    if entry.registry is RegistryUse.REQUIRED:
-                        continue
-            elif entry.registry is RegistryUse.REQUIRED:
-                not_checked.append(NotChecked(entry.id, "registry checks are turned off"))
-                continue
-            check = entry.load()
-            checks_run.append(entry.id)
-            for lockfile in lockfiles:
-                context = ScanContext(
-                    lockfile=lockfile,
-                    offline=options.offline,
-                    advisories=services.advisories() if _uses_advisories(entry) else None,
-                    registry=registry,
-                    base=base,
-                    settings=settings,
-                )
-                result = check.run(context)
-                findings.extend(result.findings)
-                not_checked.extend(result.not_checked)
-        advisory_sources = services.advisories().sources if services.advisories_loaded else ()
-    finally:
-        services.close()
+    settings = _settings(options, services)
+    for entry in select_checks(options):
+        if base is None and entry.needs_base:
+            continue
+        registry = None
+        if entry.registry is not RegistryUse.NONE and options.registry_checks:
+            try:
+                registry = services.registry()
+            except RegistryError as exc:
+                if entry.registry is RegistryUse.REQUIRED and not options.offline:
+                    raise
+                not_checked.append(NotChecked(entry.id, f"no registry: {exc.one_line()}"))
+                if entry.registry is RegistryUse.REQUIRED:
+                    continue
+        elif entry.registry is RegistryUse.REQUIRED:
+            not_checked.append(NotChecked(entry.id, "registry checks are turned off"))
+            continue
+        check = entry.load()
+        checks_run.append(entry.id)
+        for lockfile in lockfiles:
+            context = ScanContext(
+                lockfile=lockfile,
+                offline=options.offline,
+                advisories=services.advisories() if _uses_advisories(entry) else None,
+                registry=registry,
+                base=base,
+                settings=settings,
+            )
+            result = check.run(context)
+            findings.extend(result.findings)
+            not_checked.extend(result.not_checked)
+    advisory_sources = services.advisories().sources if services.advisories_loaded else ()
     annotated: list[Finding] = []
     for lockfile in lockfiles:
         mine = [f for f in findings if f.lockfile == str(lockfile.path)]
