@@ -242,7 +242,7 @@ def _scan_changes(path: Path, base: str, options: ScanOptions, quiet: bool) -> S
     compared = [scan_changes(head, base, options) for head in find_lockfiles(path)]
     if not quiet:
         for change in compared:
-            sys.stderr.write(f"{change.summary}\n")
+            sys.stderr.write(f"{_inline(change.summary)}\n")
     return merged([c.result for c in compared])
 
 
@@ -299,9 +299,8 @@ def diff_command(
     Both tarballs are checked against the registry's integrity hash before they are read, and
     are read in memory: nothing is extracted to disk and nothing is run.
     """
-    import json
-
     from scanner.checks.tarball_diff import advisory_lookup
+    from scanner.reports.escape import json_text
     from scanner.scan import ScanOptions, Services
     from scanner.tarball.render import render_text, to_json
     from scanner.tarball.resolve import diff_loaded, fetch_pair
@@ -341,7 +340,7 @@ def diff_command(
     )
     if output_format is DiffFormat.json:
         document = to_json(diff, notes, hunks=not name_only, unified=unified)
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json_text(document) + "\n")
     else:
         sys.stdout.write(render_text(diff, unified=unified, name_only=name_only, notes=notes))
     threshold = Severity.parse(fail_on.value)
@@ -374,8 +373,15 @@ def _emit(report: str, output: Path | None) -> None:
         raise UsageError(f"cannot write the report ({exc.strerror})", subject=str(output)) from None
 
 
+def _inline(text: str) -> str:
+    """Text from the input, made safe for a terminal or a CI log (no escapes, no commands)."""
+    from scanner.reports.escape import inline
+
+    return inline(text)
+
+
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"depscan: error: {message}\n")
+    sys.stderr.write(f"depscan: error: {_inline(message)}\n")
     raise SystemExit(code)
 
 

@@ -1,22 +1,25 @@
-"""The JSON report: a stable, documented schema (docs/output.md) for machines and CI.
+"""The JSON report: a stable, documented schema for machines and CI.
 
-Bump ``SCHEMA_VERSION`` on any incompatible change; adding keys is compatible.
+docs/output.md explains it and docs/report.schema.json is its JSON Schema (the tests validate real
+reports against it). Bump ``SCHEMA_VERSION`` on any incompatible change; adding keys is
+compatible. Values are kept exactly, except that surrogates (which no JSON reader can decode) are
+written as their visible escape text: see :func:`scanner.reports.escape.json_text`.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from scanner import __version__
 from scanner.model import Finding, ScanResult
+from scanner.reports.escape import json_text
 
 SCHEMA_VERSION = "1.0"
 
 
 def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
-    return json.dumps(to_document(result), indent=2, sort_keys=False) + "\n"
+    return json_text(to_document(result)) + "\n"
 
 
 def to_document(result: ScanResult) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "advisory": list(finding.advisories),
         "message": finding.message,
         "lockfile": finding.lockfile,
-        "line": finding.line,
+        "line": finding.line if finding.line is not None and finding.line >= 1 else None,
         "details": _jsonable(finding.details),
     }
 

@@ -1,58 +1,58 @@
-"""Markdown report meant to be posted as a pull-request comment.
+"""Markdown report meant to be posted as a pull-request comment, and written to the job summary.
 
 A summary table first, then one entry per finding grouped by severity. Low and info findings are
 folded into ``<details>`` blocks and every section is capped, so a lockfile with hundreds of
-findings still gives a readable comment; the whole text stays under GitHub's comment limit and
-says so when it had to leave things out. Everything that comes from a lockfile or the registry is
-escaped: a package name must not be able to inject markup into the comment.
+findings still gives a readable comment; the whole text stays under a size limit (GitHub's
+comment limit by default; the Action gives each lockfile its share of the job summary's 1 MiB)
+and says so, with how much it left out, when it had to.
+
+Everything that comes from a lockfile, the registry or an advisory goes through
+:func:`escape.markdown_text` or :func:`escape.markdown_code`: no HTML, no Markdown, no link, no
+image and no @mention can come from a package name or a message.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from scanner.model import Finding, Lockfile, ScanResult, Severity
+from scanner.model import Finding, Lockfile, NotChecked, ScanResult, Severity
 from scanner.reports.describe import (
-    not_checked_text,
     path_text,
     repo_relative,
     sub_rule,
     subject,
 )
+from scanner.reports.escape import defuse_lines, markdown_code, markdown_text
 
 GITHUB_COMMENT_LIMIT = 65_536
 DEFAULT_MAX_ROWS = 50
 FOLDED = frozenset({Severity.LOW, Severity.INFO})
-TRUNCATED_NOTE = (
-    "_This comment was truncated to fit GitHub's 65,536-character limit: "
-    "run depscan with the JSON or SARIF report for the full list._"
-)
+FULL_LIST = "`depscan lockfile --format json` and the SARIF upload list every finding"
 SHORTENED_NOTE = (
-    "_Some sections were shortened to fit GitHub's 65,536-character comment limit: "
-    "run depscan with the JSON or SARIF report for the full list._"
+    "_Some sections were shortened to fit GitHub's size limit (each says how many entries it "
+    f"left out): {FULL_LIST}._"
 )
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
-_BACKTICK_RUN = re.compile(r"`+")
+ENTRY_PREFIX = "- **"
+"""How every finding entry starts, so a cut report can count what it still shows."""
 
 
 def escape(text: str) -> str:
-    """Plain text that renders as itself: HTML and inline markdown neutralised, one line."""
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+    """Plain text that renders as itself: no HTML, Markdown, link or mention; one line."""
+    return markdown_text(text)
 
 
 def code(text: str) -> str:
     """An inline code span that holds ``text`` whatever backticks it contains."""
-    text = " ".join(text.split())
-    longest = max((len(m) for m in _BACKTICK_RUN.findall(text)), default=0)
-    fence = "`" * (longest + 1)
-    if text.startswith("`") or text.endswith("`"):
-        text = f" {text} "
-    return f"{fence}{text}{fence}"
+    return markdown_code(text)
+
+
+def truncated_note(left_out: int) -> str:
+    """The last line of a report cut short: how many findings it does not show, and where."""
+    return (
+        f"_Cut to fit GitHub's size limit: {_count(left_out, 'finding')} not shown here; "
+        f"{FULL_LIST}._"
+    )
 
 
 def render(
@@ -61,15 +61,21 @@ def render(
     base_dir: Path | None = None,
     max_rows: int = DEFAULT_MAX_ROWS,
     max_chars: int = GITHUB_COMMENT_LIMIT,
+    max_bytes: int | None = None,
 ) -> str:
-    """The comment text: at most ``max_rows`` entries per section and ``max_chars`` characters."""
+    """The report: at most ``max_rows`` entries per section, ``max_chars`` characters and, when
+    given, ``max_bytes`` bytes of UTF-8 (the job summary's limit is in bytes)."""
+
+    def fits(text: str) -> bool:
+        return len(text) <= max_chars and (max_bytes is None or _size(text) <= max_bytes)
+
     rows = max(max_rows, 1)
     text = _render(result, base_dir, rows, shortened=False)
-    while len(text) > max_chars and rows > 1:
+    while not fits(text) and rows > 1:
         rows //= 2
         text = _render(result, base_dir, rows, shortened=True)
-    if len(text) > max_chars:
-        text = _cut(text, max_chars)
+    if not fits(text):
+        text = _cut(text, len(result.findings), max_chars, max_bytes)
     return text
 
 
@@ -84,7 +90,7 @@ def _render(result: ScanResult, base_dir: Path | None, rows: int, *, shortened: 
             blocks.append(_section(severity, group, base_dir, rows))
     if shortened:
         blocks.append(SHORTENED_NOTE)
-    return "\n\n".join(blocks) + "\n"
+    return defuse_lines("\n\n".join(blocks) + "\n")
 
 
 def _headline(result: ScanResult) -> str:
@@ -134,17 +140,32 @@ def _not_checked(result: ScanResult, rows: int) -> str:
         "These could not be examined. They are **not** known to be clean.",
         "",
     ]
-    lines += [f"- {escape(not_checked_text(item))}" for item in items[:rows]]
+    lines += [f"- {_not_checked_line(item)}" for item in items[:rows]]
     if len(items) > rows:
-        lines.append(f"- … and {len(items) - rows} more not checked")
+        lines.append(
+            f"- … and {len(items) - rows} more not checked "
+            "(`depscan lockfile --format json` lists all)"
+        )
     return "\n".join(lines)
+
+
+def _not_checked_line(item: NotChecked, max_packages: int = 10) -> str:
+    text = f"{escape(item.check)}: {escape(item.reason)}"
+    if item.packages:
+        shown = ", ".join(code(p) for p in item.packages[:max_packages])
+        more = len(item.packages) - max_packages
+        text += f" ({shown}" + (f" and {more} more)" if more > 0 else ")")
+    return text
 
 
 def _section(severity: Severity, group: Sequence[Finding], base_dir: Path | None, rows: int) -> str:
     title = f"{severity.label.capitalize()} ({len(group)})"
     entries = [_entry(f, base_dir) for f in group[:rows]]
     if len(group) > rows:
-        entries.append(f"- … and {len(group) - rows} more {severity.label} findings")
+        entries.append(
+            f"- … and {len(group) - rows} more {severity.label} findings "
+            "(`depscan lockfile --format json` lists all)"
+        )
     body = "\n".join(entries)
     if severity in FOLDED:
         return f"<details>\n<summary><strong>{title}</strong></summary>\n\n{body}\n\n</details>"
@@ -156,7 +177,7 @@ def _entry(finding: Finding, base_dir: Path | None) -> str:
     rule = sub_rule(finding)
     if rule is not None:
         check += f"/{rule}"
-    head = f"- **{code(subject(finding))}** {code(check)}: {escape(finding.message)}"
+    head = f"{ENTRY_PREFIX}{code(subject(finding))}** {code(check)}: {escape(finding.message)}"
     lines = [head]
     if finding.paths:
         first = code(path_text(finding.paths[0]))
@@ -189,12 +210,23 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _cut(text: str, max_chars: int) -> str:
-    """Cut at a line boundary, close a fold left open, and say that it was cut."""
-    budget = max_chars - len(TRUNCATED_NOTE) - len("\n\n</details>\n\n\n") - 1
-    head = text[: max(budget, 0)]
-    if "\n" in head:
-        head = head[: head.rindex("\n")]
-    if head.count("<details>") > head.count("</details>"):
-        head += "\n\n</details>"
-    return f"{head}\n\n{TRUNCATED_NOTE}\n"
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut(text: str, findings: int, max_chars: int, max_bytes: int | None) -> str:
+    """Cut at a line boundary, close a fold left open, and say how much was left out."""
+    closing = "\n\n</details>"
+    budget = max_chars
+    while True:
+        head = text[: max(budget - len(truncated_note(findings)) - len(closing) - 8, 0)]
+        if "\n" in head:
+            head = head[: head.rindex("\n")]
+        if head.count("<details>") > head.count("</details>"):
+            head += closing
+        shown = head.count("\n" + ENTRY_PREFIX)
+        out = f"{head}\n\n{truncated_note(findings - shown)}\n"
+        over = 0 if max_bytes is None else _size(out) - max_bytes
+        if (over <= 0 and len(out) <= max_chars) or not head:
+            return out
+        budget = min(budget, len(out)) - max(over, 1)

@@ -1,15 +1,25 @@
-"""What ``depscan diff`` prints: a text summary with git-style unified diffs, or a JSON document."""
+"""What ``depscan diff`` prints: a text summary with git-style unified diffs, or a JSON document.
+
+The text is printed to terminals and CI logs and everything in it comes from the tarballs: names
+and notes go through :func:`escape.inline`, the lines of a file that holds a hidden character
+through :func:`escape.printable_content` (tabs stay; other control and format characters are shown
+as escapes), and the finished text through :func:`escape.defuse_lines` (no line can start a
+workflow command).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 
+from scanner.reports.escape import defuse_lines, inline, printable_content
 from scanner.tarball.compare import FileChange, FileStatus, PackageDiff, PackageSide
 from scanner.tarball.risk import RiskNote
 from scanner.tarball.textdiff import build_hunks
 
 _NO_NEWLINE = "\\ No newline at end of file"
+# Bytes of plain ASCII text: a file made only of these needs no escaping (checked at C speed).
+_PLAIN_ASCII = bytes([9, 10, *range(32, 127)])
 
 
 def _git_blob_id(data: bytes) -> str:
@@ -19,29 +29,29 @@ def _git_blob_id(data: bytes) -> str:
 
 def _label(side: PackageSide) -> str:
     if side.name and side.version:
-        return f"{side.name}@{side.version}"
-    return side.subject
+        return inline(f"{side.name}@{side.version}")
+    return inline(side.subject)
 
 
 def summary_lines(diff: PackageDiff) -> list[str]:
     lines = [f"{_label(diff.old)} -> {_label(diff.new)}"]
-    lines.append(f"  {diff.old.integrity_statement}")
-    lines.append(f"  {diff.new.integrity_statement}")
+    lines.append(f"  {inline(diff.old.integrity_statement)}")
+    lines.append(f"  {inline(diff.new.integrity_statement)}")
     for side in (diff.old, diff.new):
-        lines.extend(f"  {side.subject}: {note}" for note in side.notes)
+        lines.extend(f"  {inline(side.subject)}: {inline(note)}" for note in side.notes)
     files = len(diff.files)
     lines.append(
         f"{files} file{'s' if files != 1 else ''} changed: "
         f"{diff.count(FileStatus.ADDED)} added, {diff.count(FileStatus.REMOVED)} removed, "
         f"{diff.count(FileStatus.MODIFIED)} modified; "
         f"+{diff.added_lines} -{diff.removed_lines} lines"
-        + (f" (filtered by {', '.join(diff.filters)})" if diff.filters else "")
+        + (f" (filtered by {inline(', '.join(diff.filters))})" if diff.filters else "")
     )
     return lines
 
 
 def _file_header(change: FileChange) -> list[str]:
-    path = change.path
+    path = inline(change.path, limit=None)
     out = [f"diff --git a/{path} b/{path}"]
     mode_line = ""
     if change.status is FileStatus.ADDED:
@@ -96,15 +106,25 @@ def render_file(change: FileChange, unified: int = 3) -> list[str]:
     out = _file_header(change)
     if change.status is FileStatus.MODIFIED and change.old_data == change.new_data:
         return out
-    a = "/dev/null" if change.status is FileStatus.ADDED else f"a/{change.path}"
-    b = "/dev/null" if change.status is FileStatus.REMOVED else f"b/{change.path}"
+    path = inline(change.path, limit=None)
+    a = "/dev/null" if change.status is FileStatus.ADDED else f"a/{path}"
+    b = "/dev/null" if change.status is FileStatus.REMOVED else f"b/{path}"
     if change.binary:
         out.append(f"Binary files {a} and {b} differ")
         return out
     out.append(f"--- {a}")
     out.append(f"+++ {b}")
-    out.extend(_hunk_lines(change, unified))
+    hunks = _hunk_lines(change, unified)
+    if _may_hide(change.old_data) or _may_hide(change.new_data):
+        hunks = [printable_content(text) for text in hunks]
+    out.extend(hunks)
     return out
+
+
+def _may_hide(data: bytes) -> bool:
+    """Whether ``data`` may hold a character that must be shown as an escape: any byte outside
+    tab, line feed and printable ASCII (a UTF-8 file is then checked character by character)."""
+    return bool(data.translate(None, _PLAIN_ASCII))
 
 
 def render_notes(notes: Sequence[RiskNote]) -> list[str]:
@@ -112,8 +132,8 @@ def render_notes(notes: Sequence[RiskNote]) -> list[str]:
     for note in sorted(notes, key=lambda n: (-int(n.severity), n.file or "", n.line or 0)):
         where = ""
         if note.file:
-            where = f" {note.file}" + (f":{note.line}" if note.line else "")
-        out.append(f"  [{note.severity.label}] {note.kind}{where}: {note.message}")
+            where = f" {inline(note.file)}" + (f":{note.line}" if note.line else "")
+        out.append(f"  [{note.severity.label}] {inline(note.kind)}{where}: {inline(note.message)}")
     return out
 
 
@@ -129,14 +149,14 @@ def render_text(
     so scripts can read it; otherwise a summary, the risk notes and git-style unified diffs.
     """
     if name_only or diff.name_only:
-        return "".join(f"{change.path}\n" for change in diff.files)
+        return "".join(f"{inline(change.path, limit=None)}\n" for change in diff.files)
     lines = summary_lines(diff)
     if notes:
         lines.append(f"{len(notes)} risk note{'s' if len(notes) != 1 else ''}:")
         lines.extend(render_notes(notes))
     for change in diff.files:
         lines.extend(render_file(change, unified))
-    return "\n".join(lines) + "\n"
+    return defuse_lines("\n".join(lines) + "\n")
 
 
 def _side_json(side: PackageSide) -> dict[str, object]:

@@ -157,12 +157,14 @@ def _has_run(data: bytes, table: bytes, length: int) -> bool:
 
 
 _MAX_MESSAGE = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str, limit: int) -> str:
-    """``text`` with control characters shown as escapes, cut to ``limit`` characters."""
-    cleaned = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with hidden characters shown as escapes (the reports' own rules), cut to
+    ``limit`` characters."""
+    from scanner.reports.escape import printable as shown
+
+    cleaned = shown(text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

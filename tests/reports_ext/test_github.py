@@ -77,13 +77,18 @@ def test_escaping_keeps_a_message_from_ending_or_forging_a_command(
     out = github.render(make_result(findings=[finding]))
     assert out.count("\n") == 1  # one annotation, one line
     assert "file=dir%2Cwith%3Aodd/package-lock.json," in out
-    assert out.endswith("::100%25 evil%0D%0A::error::forged\n")
+    # The runner unescapes %0D/%0A into line breaks inside the message: the attacker's own line
+    # breaks are shown as visible escapes instead, so only depscan's own breaks survive.
+    assert out.endswith("::100%25 evil\\x0d\\x0a::error::forged\n")
     assert "(a%2Cb)" in out
 
 
 def test_escape_functions() -> None:
-    assert github.escape_data("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad:e,f"
-    assert github.escape_property("a%b\rc\nd:e,f") == "a%25b%0Dc%0Ad%3Ae%2Cf"
+    assert github.escape_data("a%b\rc\nd:e,f") == "a%25b\\x0dc\\x0ad:e,f"
+    assert github.escape_property("a%b\rc\nd:e,f") == "a%25b\\x0dc\\x0ad%3Ae%2Cf"
+    assert github.escape_data("::stop-commands::t ##[error]") == (
+        "\\x3a:stop-commands::t #\\x23[error]"
+    )
 
 
 def test_most_severe_first_then_not_checked_as_warnings(
@@ -111,3 +116,45 @@ def test_most_severe_first_then_not_checked_as_warnings(
 
 def test_nothing_to_say_is_empty(make_result: MakeResult) -> None:
     assert github.render(make_result()) == ""
+
+
+def test_each_lockfile_gets_its_most_severe_few_and_a_count_of_the_rest(
+    make_finding: MakeFinding, make_result: MakeResult
+) -> None:
+    findings = [
+        make_finding(severity=Severity.LOW, name=f"low{i}", lockfile="a/package-lock.json")
+        for i in range(30)
+    ] + [
+        make_finding(severity=Severity.HIGH, name=f"high{i}", lockfile="a/package-lock.json")
+        for i in range(3)
+    ] + [make_finding(severity=Severity.MEDIUM, name="m", lockfile="b/yarn.lock")]
+    lines = github.render(make_result(findings=findings), max_per_file=10).splitlines()
+    in_a = [line for line in lines if "file=a/package-lock.json" in line]
+    assert len(in_a) == 11
+    assert all("high" in line for line in in_a[:3])
+    assert in_a[-1].startswith("::notice file=a/package-lock.json,title=depscan%3A more findings::")
+    assert "23 more findings in this lockfile are not annotated (23 low)" in in_a[-1]
+    assert next(line for line in lines if "file=b/yarn.lock" in line).startswith("::warning")
+    assert lines[-1].startswith("::notice title=depscan%3A annotations capped::")
+    assert "23 of 34 findings were not annotated" in lines[-1]
+    assert "SARIF" in lines[-1] and "--format json" in lines[-1]
+
+
+def test_not_checked_warnings_are_capped_with_a_count(make_result: MakeResult) -> None:
+    items = [NotChecked(f"check-{i}", "offline") for i in range(8)]
+    lines = github.render(make_result(not_checked=items), max_not_checked=5).splitlines()
+    assert len(lines) == 6
+    assert lines[-1].startswith("::warning title=depscan%3A more not checked::")
+    assert "3 more items were not checked (not clean)" in lines[-1]
+
+
+def test_eleven_thousand_findings_make_a_bounded_number_of_commands(
+    make_finding: MakeFinding, make_result: MakeResult
+) -> None:
+    findings = [
+        make_finding(severity=Severity.HIGH, name=f"p{i}", lockfile=f"app{i % 25}/yarn.lock")
+        for i in range(11_175)
+    ]
+    lines = github.render(make_result(findings=findings)).splitlines()
+    # Ten per lockfile, one count per lockfile, one closing notice.
+    assert len(lines) == 25 * (github.MAX_PER_FILE + 1) + 1

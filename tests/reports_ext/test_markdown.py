@@ -38,7 +38,7 @@ def test_summary_table_counts_lockfiles_and_not_checked(
     assert "**Lockfiles scanned:** 1" in text
     assert "- `web/package-lock.json` (npm-package-lock 3, 3 packages)" in text
     assert "#### ⚠️ Not checked (1)" in text
-    assert "tarball-diff: registry unreachable (left-pad@1.0.0)" in text
+    assert "tarball-diff: registry unreachable (`left-pad@1.0.0`)" in text
 
 
 def test_headline_without_failing_findings_and_without_findings(
@@ -108,17 +108,19 @@ def test_names_and_messages_cannot_inject_markup(
     assert "<img" not in text.replace("`<img src=x onerror=alert(1)>@0.1.1`", "")
     assert "<script>" not in text
     assert (
-        r"\*pwned\* \[click\](http://x.test) &lt;script&gt;alert(1)&lt;/script&gt; \| a b" in text
+        r"\*pwned\* \[click\](http&#8203;://x.test) &lt;script&gt;alert(1)&lt;/script&gt; "
+        r"\| a\\x0ab" in text
     )
     assert "``web > a`b@1``" in text
 
 
 def test_escape_and_code_helpers() -> None:
     assert markdown.escape("a_b *c* <d> & e|f") == r"a\_b \*c\* &lt;d&gt; &amp; e\|f"
+    assert markdown.escape("@team #1 a@b.c") == "@&#8203;team #&#8203;1 a@&#8203;b.c"
     assert markdown.code("plain") == "`plain`"
     assert markdown.code("a``b") == "```a``b```"
     assert markdown.code("`edge") == "`` `edge ``"
-    assert markdown.code("two\nlines") == "`two lines`"
+    assert markdown.code("two\nlines") == "`two\\x0alines`"
 
 
 def test_hundreds_of_long_findings_stay_under_the_comment_limit(
@@ -151,6 +153,6 @@ def test_hard_cut_keeps_folds_closed_and_says_so(
     ]
     text = markdown.render(make_result(findings=findings, not_checked=not_checked), max_chars=2500)
     assert len(text) <= 2500
-    assert text.endswith(markdown.TRUNCATED_NOTE + "\n")
+    assert text.endswith(markdown.truncated_note(3) + "\n")
     assert text.count("<details>") == text.count("</details>")
     assert "| **not checked** | 1 |" in text
