@@ -3,6 +3,9 @@
 Reports (SARIF rules, Markdown, annotations) look checks up here by ``Finding.check`` so the
 wording lives in one place. Ids nobody registered still get a usable entry from
 :func:`rule_for`, because a report must never fail on a check it does not know.
+
+The long form lives in docs/checks.md, one section per check id (the anchor is the id); SARIF
+rules link to it through :attr:`RuleInfo.help_uri`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from scanner.model import Severity
+
+REPOSITORY_URL = "https://github.com/your-org/depscan"
+"""depscan's home, as README.md and docs/ci.md name it; the one place a report links to."""
+CHECKS_DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/checks.md"
+"""docs/checks.md: a section per check id, whose anchor is the id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,11 @@ class RuleInfo:
     """Why it matters and what to do about it (GitHub-flavoured markdown)."""
     default_severity: Severity
     """The severity the check usually reports; used when a run has no finding for it."""
+
+    @property
+    def help_uri(self) -> str:
+        """The check's section of docs/checks.md (the page itself for ids it does not list)."""
+        return f"{CHECKS_DOCS_URL}#{self.id}" if self.id in RULES else CHECKS_DOCS_URL
 
     @property
     def help_text(self) -> str:
@@ -62,7 +75,7 @@ _KNOWN: tuple[RuleInfo, ...] = (
         "lockfile-problem",
         "LockfileProblem",
         "The lockfile is internally inconsistent.",
-        Severity.MEDIUM,
+        Severity.LOW,
         "**Risk:** an inconsistent lockfile can install something other than what was "
         "reviewed, and hides what will really be installed from every tool that reads it.",
         "**Fix:** regenerate the lockfile with the package manager (for npm: delete it and "

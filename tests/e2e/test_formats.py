@@ -98,7 +98,7 @@ def test_sarif_results_match_the_json_findings(
     )
     actual = sorted(
         (
-            r["ruleId"],
+            r["properties"]["check"],
             r["properties"]["package"],
             r["properties"]["version"],
             r["locations"][0]["physicalLocation"]["region"]["startLine"],

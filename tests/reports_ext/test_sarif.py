@@ -11,7 +11,7 @@ import pytest
 import scanner
 from scanner.model import Finding, NotChecked, ScanResult, Severity
 from scanner.reports import sarif
-from scanner.reports.rules import RULES
+from scanner.reports.rules import CHECKS_DOCS_URL, REPOSITORY_URL, RULES
 
 SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json"
 
@@ -64,18 +64,25 @@ def test_log_has_the_shape_github_code_scanning_reads(
     driver = run["tool"]["driver"]
     assert driver["name"] == "depscan"
     assert driver["version"] == scanner.__version__
-    assert "informationUri" not in driver
+    assert driver["informationUri"] == REPOSITORY_URL
     rule_ids = [r["id"] for r in driver["rules"]]
-    assert rule_ids == ["known-malicious", "install-scripts", "lockfile-hygiene", "tarball-diff"]
+    assert rule_ids == [
+        "known-malicious",
+        "install-scripts",
+        "lockfile-hygiene",
+        "tarball-diff",
+        "lockfile-hygiene/insecure-url/low",
+    ]
     for rule in driver["rules"]:
+        assert rule["helpUri"] == f"{CHECKS_DOCS_URL}#{rule['properties']['check']}"
         assert rule["shortDescription"]["text"]
         assert "**Risk:**" in rule["help"]["markdown"] and "**Fix:**" in rule["help"]["markdown"]
         assert "Risk:" in rule["help"]["text"] and "**" not in rule["help"]["text"]
         float(rule["properties"]["security-severity"])
     for res in run["results"]:
         assert driver["rules"][res["ruleIndex"]]["id"] == res["ruleId"]
-        region = res["locations"][0]["physicalLocation"]["region"]
-        assert region["startLine"] >= 1
+        physical = res["locations"][0]["physicalLocation"]
+        assert "region" not in physical or physical["region"]["startLine"] >= 1
 
 
 @pytest.mark.parametrize(
@@ -104,19 +111,42 @@ def test_level_and_security_severity_follow_the_finding_severity(
     assert rule["defaultConfiguration"]["level"] == level
 
 
-def test_rule_severity_is_the_worst_finding_of_its_check(
+def test_rule_metadata_comes_from_the_rule_not_from_the_run(
     make_finding: MakeFinding, make_result: MakeResult
 ) -> None:
-    findings = [
-        make_finding(check="install-scripts", severity=Severity.LOW, name="a"),
-        make_finding(check="install-scripts", severity=Severity.HIGH, name="b"),
-    ]
-    rules = _log(make_result(findings=findings))["runs"][0]["tool"]["driver"]["rules"]
-    by_id = {r["id"]: r for r in rules}
-    assert by_id["install-scripts"]["properties"]["security-severity"] == "8.0"
-    # A check with no finding keeps its table default.
+    def rules(*severities: Severity) -> dict[str, dict[str, Any]]:
+        findings = [
+            make_finding(check="install-scripts", severity=s, name=f"p{i}")
+            for i, s in enumerate(severities)
+        ]
+        log = _log(make_result(findings=findings))
+        return {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+
+    low_only = rules(Severity.LOW)
+    mixed = rules(Severity.LOW, Severity.HIGH, Severity.MEDIUM)
+    # The check's own rule keeps its usual severity whatever the run reported.
+    assert low_only["install-scripts"] == mixed["install-scripts"]
+    assert mixed["install-scripts"]["properties"]["security-severity"] == "5.5"
+    # Other severities are rules of their own, identical from run to run.
+    assert low_only["install-scripts/low"] == mixed["install-scripts/low"]
+    assert mixed["install-scripts/low"]["properties"]["security-severity"] == "3.0"
+    assert mixed["install-scripts/high"]["properties"]["security-severity"] == "8.0"
+    assert mixed["install-scripts/high"]["defaultConfiguration"]["level"] == "error"
+    assert mixed["install-scripts/high"]["name"] == "InstallScriptsHigh"
+    assert "high severity" in mixed["install-scripts/high"]["shortDescription"]["text"]
     expected = sarif.SECURITY_SEVERITY[RULES["known-malicious"].default_severity]
-    assert by_id["known-malicious"]["properties"]["security-severity"] == expected
+    assert mixed["known-malicious"]["properties"]["security-severity"] == expected
+
+
+def test_rule_id_names_check_sub_rule_and_unusual_severity() -> None:
+    assert sarif.rule_id("known-malicious", None, Severity.CRITICAL) == "known-malicious"
+    assert sarif.rule_id("lockfile-hygiene", "host", Severity.HIGH) == "lockfile-hygiene/host/high"
+    assert (
+        sarif.rule_id("lockfile-hygiene", "integrity-missing", Severity.MEDIUM)
+        == "lockfile-hygiene/integrity-missing"
+    )
+    # A sub-rule named like its check adds nothing.
+    assert sarif.rule_id("trust-downgrade", "trust-downgrade", Severity.HIGH) == "trust-downgrade"
 
 
 def test_results_point_at_the_lockfile_line_relative_to_base_dir(
@@ -141,17 +171,29 @@ def test_uri_outside_base_dir_is_kept_as_given(
     assert uri == "/elsewhere/package-lock.json"
 
 
-def test_unknown_line_defaults_to_1_and_missing_lockfile_falls_back_to_the_scanned_one(
+def test_unknown_line_has_no_region_and_its_own_line_hash(
     make_finding: MakeFinding, make_result: MakeResult
 ) -> None:
     result = make_result(
-        findings=[make_finding(line=None), make_finding(name="other", lockfile=None, line=0)]
+        findings=[
+            make_finding(line=None),
+            make_finding(name="other", lockfile=None, line=0),
+            make_finding(name="located", line=7),
+        ]
     )
-    results = _log(result)["runs"][0]["results"]
-    for res in results:
+    by_package = {r["properties"]["package"]: r for r in _log(result)["runs"][0]["results"]}
+    hashes = set()
+    for name in ("flatmap-stream", "other"):
+        res = by_package[name]
         physical = res["locations"][0]["physicalLocation"]
-        assert physical["artifactLocation"]["uri"] == "web/package-lock.json"
-        assert physical["region"]["startLine"] == 1
+        # The missing lockfile falls back to the scanned one.
+        assert physical == {"artifactLocation": {"uri": "web/package-lock.json"}}
+        hashes.add(res["partialFingerprints"][sarif.LINE_HASH_KEY])
+    assert len(hashes) == 2  # two findings, two alerts
+    # With a line, the upload action hashes the lockfile's text there: depscan supplies none.
+    located = by_package["located"]
+    assert sarif.LINE_HASH_KEY not in located["partialFingerprints"]
+    assert located["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}
 
 
 def test_fingerprints_are_stable_and_keyed_on_check_package_version_advisory(
@@ -197,13 +239,15 @@ def test_message_carries_package_path_and_advisories(
     assert res["properties"]["package"] == "flatmap-stream"
 
 
-def test_sub_rule_of_hygiene_is_kept_without_a_rule_of_its_own(
+def test_sub_rule_of_hygiene_gets_a_rule_and_keeps_its_property(
     make_finding: MakeFinding, make_result: MakeResult
 ) -> None:
     run = _log(_sample(make_finding, make_result))["runs"][0]
-    hygiene = [r for r in run["results"] if r["ruleId"] == "lockfile-hygiene"]
+    hygiene = [r for r in run["results"] if r["properties"]["check"] == "lockfile-hygiene"]
+    assert hygiene[0]["ruleId"] == "lockfile-hygiene/insecure-url/low"
     assert hygiene[0]["properties"]["rule"] == "insecure-url"
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]].count("lockfile-hygiene") == 1
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert len(ids) == len(set(ids))
 
 
 def test_unknown_check_gets_a_generic_rule(
@@ -211,16 +255,38 @@ def test_unknown_check_gets_a_generic_rule(
 ) -> None:
     log = _log(make_result(findings=[make_finding(check="brand-new")], checks_run=()))
     (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
-    assert rule["id"] == "brand-new"
-    assert rule["name"] == "BrandNew"
+    # Unknown checks usually report medium; this finding is critical.
+    assert rule["id"] == "brand-new/critical"
+    assert rule["name"] == "BrandNewCritical"
     assert "brand-new" in rule["help"]["markdown"]
+    assert rule["helpUri"] == CHECKS_DOCS_URL
+
+
+def test_results_are_capped_most_severe_first_and_the_cap_is_announced(
+    make_finding: MakeFinding, make_result: MakeResult
+) -> None:
+    findings = [
+        make_finding(severity=Severity.LOW, name=f"low{i}") for i in range(5)
+    ] + [make_finding(severity=Severity.CRITICAL, name=f"crit{i}") for i in range(2)]
+    log = sarif.build_log(make_result(findings=findings), max_results=3)
+    run = log["runs"][0]
+    assert [r["properties"]["severity"] for r in run["results"]] == ["critical", "critical", "low"]
+    assert run["properties"]["resultsOmitted"] == 4
+    assert run["properties"]["resultsTotal"] == 7
+    last = run["invocations"][0]["toolExecutionNotifications"][-1]
+    assert last["descriptor"]["id"] == "results-omitted"
+    assert "4 of 7 results were left out" in last["message"]["text"]
+    assert "--format json" in last["message"]["text"]
+    assert sarif.MAX_RESULTS == 25_000
 
 
 def test_only_url_in_the_log_is_the_schema(
     make_finding: MakeFinding, make_result: MakeResult
 ) -> None:
     text = sarif.render(_sample(make_finding, make_result))
-    assert set(re.findall(r"https?://[^\s\"]+", text)) == {sarif.SARIF_SCHEMA_URI}
+    urls = set(re.findall(r"https?://[^\s\"]+", text))
+    assert sarif.SARIF_SCHEMA_URI in urls
+    assert all(u == sarif.SARIF_SCHEMA_URI or u.startswith(REPOSITORY_URL) for u in urls)
 
 
 def test_validates_against_the_published_schema(
@@ -242,3 +308,33 @@ def test_validates_against_the_published_schema(
     broken = _log(_sample(make_finding, make_result))
     broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
     assert list(validator.iter_errors(broken))
+
+
+def test_fingerprint_tells_sub_rules_apart(make_finding: MakeFinding) -> None:
+    host = make_finding(check="lockfile-hygiene", details={"rule": "host"})
+    insecure = make_finding(check="lockfile-hygiene", details={"rule": "insecure-protocol"})
+    assert sarif.fingerprint(host) != sarif.fingerprint(insecure)
+
+
+def test_message_text_shows_hidden_characters_and_escapes_embedded_links(
+    make_finding: MakeFinding, make_result: MakeResult
+) -> None:
+    finding = make_finding(
+        name="evil\u202e[x](https://e.test)", message="a\\b\n::error::c \x1b[31m \\[y\\](z)"
+    )
+    text = _log(make_result(findings=[finding]))["runs"][0]["results"][0]["message"]["text"]
+    assert text == (
+        "evil\\u202e\\[x\\](https://e.test)@0.1.1: "
+        "a\\b\\x0a::error::c \\x1b\\[31m \\\\\\[y\\\\\\](z)"
+    )
+
+
+def test_real_render_caps_at_code_scanning_limit(
+    make_finding: MakeFinding, make_result: MakeResult
+) -> None:
+    findings = [make_finding(name=f"p{i}", severity=Severity.LOW) for i in range(25_003)]
+    findings.append(make_finding(name="worst", severity=Severity.CRITICAL))
+    run = _log(make_result(findings=findings))["runs"][0]
+    assert len(run["results"]) == 25_000
+    assert run["results"][0]["properties"]["package"] == "worst"
+    assert run["properties"]["resultsOmitted"] == 4
