@@ -148,25 +148,16 @@ def merged(results: Sequence[ScanResult]) -> ScanResult:
 
 
 def job_summary(reports: Sequence[LockfileReport], base: str | None, workspace: Path) -> str:
-    """The Markdown for ``$GITHUB_STEP_SUMMARY``: per lockfile, what changed and the report."""
-    from scanner.reports import renderer
-    from scanner.reports.markdown import code
+    """The Markdown for ``$GITHUB_STEP_SUMMARY``: per lockfile, what changed and the report, the
+    whole under GitHub's 1 MiB limit (scanner/reports/job_summary.py)."""
+    from scanner.reports.job_summary import SummarySection
+    from scanner.reports.job_summary import job_summary as summary
 
-    render = renderer("markdown")
-    blocks: list[str] = []
-    if base is not None:
-        blocks.append(f"**depscan pull-request mode**: only what this change brings in, "
-                      f"compared with {code(base)}.")
-    for report in reports:
-        if report.changes is not None:
-            block = f"**{code(_relative(report.lockfile, workspace))}**: {_plain(report.changes)}"
-            if report.change_lines:
-                listing = "\n".join(f"- {code(line)}" for line in report.change_lines)
-                block += (f"\n\n<details><summary>Package changes</summary>\n\n{listing}\n\n"
-                          "</details>")
-            blocks.append(block)
-        blocks.append(render(report.result, base_dir=workspace).rstrip())
-    return "\n\n".join(blocks) + "\n"
+    sections = [
+        SummarySection(_relative(r.lockfile, workspace), r.result, r.changes, r.change_lines)
+        for r in reports
+    ]
+    return summary(sections, base, base_dir=workspace)
 
 
 def run(env: Mapping[str, str], workspace: Path, out: TextIO) -> int:
@@ -176,7 +167,7 @@ def run(env: Mapping[str, str], workspace: Path, out: TextIO) -> int:
         code = _run(env, workspace, out, outputs)
     except DepscanError as exc:
         message = exc.one_line()
-        out.write(f"depscan: error: {message}\n")
+        out.write(f"depscan: error: {_inline(message)}\n")
         out.write(f"::error title=depscan::{_escape_command(message)}\n")
         _append(env.get("GITHUB_STEP_SUMMARY"), f"**depscan could not run**: {_plain(message)}\n")
         code = EXIT_ERROR
@@ -222,7 +213,8 @@ def _run(env: Mapping[str, str], workspace: Path, out: TextIO, outputs: dict[str
         log_render = renderer(inputs.log_format)
         for report in reports:
             if report.changes is not None:
-                out.write(f"{_relative(report.lockfile, workspace)}: {report.changes}\n")
+                out.write(f"{_inline(_relative(report.lockfile, workspace))}: "
+                          f"{_inline(report.changes)}\n")
             out.write(log_render(report.result, base_dir=workspace))
     _append(env.get("GITHUB_STEP_SUMMARY"), job_summary(reports, base, workspace))
     return EXIT_FINDINGS if failing else EXIT_OK
@@ -251,6 +243,13 @@ def _plain(text: str) -> str:
     from scanner.reports.markdown import escape
 
     return escape(text)
+
+
+def _inline(text: str) -> str:
+    """Text from the scan, made safe for the log: no workflow command, no terminal escape."""
+    from scanner.reports.escape import inline
+
+    return inline(text)
 
 
 def _escape_command(text: str) -> str:
