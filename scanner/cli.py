@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from scanner import __version__
+from scanner.cli_help import PanelledCommand
 from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, UsageError
 from scanner.model import Severity
 
@@ -28,8 +30,12 @@ EXIT_INTERNAL = 3
 app = typer.Typer(
     name="depscan",
     help="Supply-chain checks for npm lockfiles: known-malicious packages and how they got in.",
+    # Completion scripts come from `depscan completion SHELL`; typer's own --install-completion
+    # would inspect its options on every start.
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help layout: rich's cuts option names off at 80 columns (see cli_help).
+    rich_markup_mode=None,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -71,121 +77,193 @@ def _root(
     """
 
 
-@app.command("lockfile")
+REPORT = "Report"
+COMPARE = "Compare with an earlier lockfile"
+ADVISORIES = "Advisories"
+REGISTRY = "Registry"
+POLICY = "Checks and policy"
+
+
+def _complete_check_id(incomplete: str) -> list[str]:
+    from scanner.checks import check_ids
+
+    return [c for c in check_ids() if c.startswith(incomplete)]
+
+
+@app.command(
+    "lockfile", cls=PanelledCommand,
+    short_help="Scan lockfiles (a file, a folder, or with -r a tree).",
+)
 def lockfile_command(
     path: Annotated[
         Path,
         typer.Argument(
+            metavar="PATH",
             help="A lockfile (package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, "
-            "bun.lock) or a directory: every lockfile in it is scanned."
+            "bun.lock) or a folder holding one.",
+            show_default=False,
         ),
     ] = Path("."),
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+        OutputFormat,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", rich_help_panel=REPORT, show_default=False,
+            help="text (default), json, sarif, markdown or github.",
+        ),
     ] = OutputFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", rich_help_panel=REPORT,
+            help="Write the report to FILE, not stdout.",
+        ),
     ] = None,
     fail_on: Annotated[
         Level | None,
         typer.Option(
-            help="Exit 1 when a finding has this severity or higher "
-            "(default: the policy file's, else high)."
+            metavar="LEVEL", rich_help_panel=REPORT,
+            help="Exit 1 on a finding this severe or worse: critical, high, medium, low or "
+            "info (default: the policy file's, else high).",
         ),
-    ] = None,
-    advisories: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--advisories",
-            help="Extra OSV advisories: a folder of OSV JSON or an OSV all.zip. Repeatable.",
-        ),
-    ] = None,
-    bundled_advisories: Annotated[
-        bool,
-        typer.Option(
-            "--bundled-advisories/--no-bundled-advisories",
-            help="Use the curated advisories shipped with depscan.",
-        ),
-    ] = True,
-    offline: Annotated[
-        bool,
-        typer.Option(help="Never touch the network; registry checks use the cache only."),
-    ] = False,
-    registry_checks: Annotated[
-        bool | None,
-        typer.Option(
-            "--registry-checks/--no-registry-checks",
-            help="Run the checks that read package metadata from the registry "
-            "(default: the policy file's choice, else on).",
-            show_default=False,
-        ),
-    ] = None,
-    registry: Annotated[
-        str | None,
-        typer.Option(help="Registry URL, overriding npm's configuration (like npm --registry)."),
-    ] = None,
-    jobs: Annotated[
-        int, typer.Option(min=1, max=64, help="Concurrent registry requests.")
-    ] = 16,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Cache directory (default: the user cache dir, or $DEPSCAN_CACHE_DIR)."),
-    ] = None,
-    policy: Annotated[
-        Path | None,
-        typer.Option(help="Policy file (default: .depscan.toml next to the lockfile or above it)."),
-    ] = None,
-    use_policy: Annotated[
-        bool, typer.Option("--policy-file/--no-policy-file", help="Read a policy file at all.")
-    ] = True,
-    allowed_host: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Another host that `resolved` URLs may point at, besides the registries npm is "
-            "configured with. Repeatable."
-        ),
-    ] = None,
-    allow_scripts: Annotated[
-        list[str] | None,
-        typer.Option(help="Package allowed to run install scripts. Repeatable."),
-    ] = None,
-    min_release_age: Annotated[
-        int | None,
-        typer.Option(help="Report versions published fewer than this many days ago (default: 2)."),
-    ] = None,
-    check: Annotated[
-        list[str] | None, typer.Option("--check", help="Run only this check. Repeatable.")
-    ] = None,
-    skip_check: Annotated[
-        list[str] | None, typer.Option("--skip-check", help="Do not run this check. Repeatable.")
     ] = None,
     base_dir: Annotated[
         Path | None,
-        typer.Option(help="Make file paths in SARIF/annotations relative to this folder "
-                     "(default: the git root)."),
+        typer.Option(
+            metavar="DIR", rich_help_panel=REPORT,
+            help="SARIF and annotation paths are relative to DIR (default: the git root).",
+        ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", rich_help_panel=REPORT, help="No progress output."),
+    ] = False,
+    recursive: Annotated[
+        bool,
+        typer.Option(
+            "--recursive", "-r", rich_help_panel=REPORT,
+            help="Scan every lockfile under PATH (not in node_modules or hidden folders).",
+        ),
+    ] = False,
     base: Annotated[
         str | None,
         typer.Option(
-            help="Pull-request mode: report only what is new compared with this git ref or "
-            "lockfile (new packages and versions, scripts, publishers, advisory matches, "
-            "tarball risk notes), and fail only on that."
+            metavar="REF|FILE", rich_help_panel=COMPARE,
+            help="Pull-request mode: report, and fail on, only what is new since this git ref "
+            "or lockfile.",
         ),
     ] = None,
     diff_from: Annotated[
         str | None,
         typer.Option(
-            help="An older lockfile, or a git ref to read it from: diff the tarball of every "
-            "package whose version changed since, and report risky changes."
+            metavar="REF|FILE", rich_help_panel=COMPARE,
+            help="Diff the tarball of every package upgraded since this git ref or lockfile.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    advisories: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--advisories", metavar="PATH", rich_help_panel=ADVISORIES,
+            help="More OSV advisories: a folder of OSV JSON or an OSV all.zip. Repeatable.",
+        ),
+    ] = None,
+    no_bundled_advisories: Annotated[
+        bool,
+        typer.Option(
+            "--no-bundled-advisories", rich_help_panel=ADVISORIES,
+            help="Leave out the curated advisories shipped with depscan.",
+        ),
+    ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", rich_help_panel=REGISTRY,
+            help="Never touch the network: registry checks use the cache only.",
+        ),
+    ] = False,
+    registry_checks: Annotated[
+        bool | None,
+        typer.Option(
+            "--registry-checks/--no-registry-checks", rich_help_panel=REGISTRY,
+            help="Run the checks that read the registry (default: the policy file's choice, "
+            "else on).",
+            show_default=False,
+        ),
+    ] = None,
+    registry: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL", rich_help_panel=REGISTRY,
+            help="Registry URL, overriding npm's configuration (like npm --registry).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, metavar="N", rich_help_panel=REGISTRY,
+            help="Concurrent registry requests.",
+        ),
+    ] = 16,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR", rich_help_panel=REGISTRY,
+            help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
+        ),
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check", metavar="ID", rich_help_panel=POLICY, autocompletion=_complete_check_id,
+            help="Run only this check (ids: depscan checks). Repeatable.",
+        ),
+    ] = None,
+    skip_check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-check", metavar="ID", rich_help_panel=POLICY,
+            autocompletion=_complete_check_id, help="Do not run this check. Repeatable.",
+        ),
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE", rich_help_panel=POLICY,
+            help="Policy file (default: .depscan.toml next to the lockfile or above it).",
+        ),
+    ] = None,
+    no_policy_file: Annotated[
+        bool,
+        typer.Option("--no-policy-file", rich_help_panel=POLICY, help="Read no policy file."),
+    ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="HOST", rich_help_panel=POLICY,
+            help="A host `resolved` URLs may use besides the configured registries. "
+            "Repeatable.",
+        ),
+    ] = None,
+    allow_scripts: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="PACKAGE", rich_help_panel=POLICY,
+            help="A package allowed to run install scripts. Repeatable.",
+        ),
+    ] = None,
+    min_release_age: Annotated[
+        int | None,
+        typer.Option(
+            metavar="DAYS", rich_help_panel=POLICY,
+            help="Report versions published less than DAYS ago (default: 2).",
+        ),
+    ] = None,
 ) -> None:
     """Scan lockfiles: known-malicious packages and the path each came in by, install scripts,
     new publishers, lockfile hygiene, registry signatures and provenance."""
     from scanner.reports import renderer
-    from scanner.scan import ScanOptions, scan
+    from scanner.scan import ScanOptions
 
+    _check_ids_known((*(check or ()), *(skip_check or ())))
     settings: dict[str, object] = {}
     if allowed_host:
         settings["hygiene.allowed-hosts"] = tuple(allowed_host)
@@ -197,7 +275,7 @@ def lockfile_command(
         fail_on=Severity.parse(fail_on.value) if fail_on is not None else None,
         offline=offline,
         advisory_paths=tuple(advisories or ()),
-        bundled_advisories=bundled_advisories,
+        bundled_advisories=not no_bundled_advisories,
         cache_dir=cache_dir,
         registry_checks=registry_checks,
         registry_url=registry,
@@ -207,39 +285,65 @@ def lockfile_command(
         skip_checks=tuple(skip_check or ()),
         settings=settings,
         policy_path=policy,
-        use_policy=use_policy,
+        use_policy=not no_policy_file,
     )
-    if base is not None:
-        if diff_from is not None:
-            raise UsageError("--base already compares with the base; drop --diff-from")
-        result = _scan_changes(path, base, options, quiet)
-        report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
-        _emit(report, output)
-        raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
-    base_lockfile = None
-    if diff_from is not None:
-        from scanner.pr_mode import load_base_lockfile
-        from scanner.sources.detect import find_lockfiles
+    if base is not None and diff_from is not None:
+        raise UsageError("--base already compares with the base; drop --diff-from")
+    from scanner.sources.locate import lockfiles_to_scan
 
-        heads = find_lockfiles(path)
-        if len(heads) != 1:
-            raise UsageError(
-                f"--diff-from needs one lockfile, and {path} holds {len(heads)}: name the one to "
-                "compare"
-            )
-        base_lockfile = load_base_lockfile(diff_from, heads[0])
-    result = scan([path], options, base=base_lockfile)
+    lockfiles = lockfiles_to_scan(path, recursive=recursive)
+    if base is not None:
+        result = _scan_changes(lockfiles, base, options, quiet)
+    else:
+        result = _scan(lockfiles, options, diff_from)
     report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
     _emit(report, output)
     raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
 
 
-def _scan_changes(path: Path, base: str, options: ScanOptions, quiet: bool) -> ScanResult:
+def _scan(lockfiles: list[Path], options: ScanOptions, diff_from: str | None) -> ScanResult:
+    """One scan per project folder (each has its own npm configuration and policy file)."""
+    from scanner.action import merged
+    from scanner.scan import scan
+
+    base_lockfile = None
+    if diff_from is not None:
+        from scanner.pr_mode import load_base_lockfile
+
+        if len(lockfiles) != 1:
+            names = ", ".join(str(p) for p in lockfiles[:5])
+            raise UsageError(
+                f"--diff-from needs one lockfile, and there are {len(lockfiles)} ({names}): "
+                "name the one to compare"
+            )
+        base_lockfile = load_base_lockfile(diff_from, lockfiles[0])
+    folders: dict[Path, list[Path]] = {}
+    for lockfile in lockfiles:
+        folders.setdefault(lockfile.parent, []).append(lockfile)
+    results = [scan(group, options, base=base_lockfile) for group in folders.values()]
+    return results[0] if len(results) == 1 else merged(results)
+
+
+def _check_ids_known(requested: Sequence[str]) -> None:
+    from scanner.checks import check_ids
+    from scanner.cli_errors import suggestion
+
+    known = check_ids()
+    for check_id in requested:
+        if check_id not in known:
+            raise UsageError(
+                f"unknown check {check_id!r}{suggestion(check_id, known)} "
+                f"(the checks: {', '.join(known)})"
+            )
+
+
+def _scan_changes(
+    lockfiles: list[Path], base: str, options: ScanOptions, quiet: bool
+) -> ScanResult:
     from scanner.action import merged
     from scanner.pr_mode import scan_changes
-    from scanner.sources.detect import find_lockfiles
 
-    compared = [scan_changes(head, base, options) for head in find_lockfiles(path)]
+    compared = [scan_changes(head, base, options) for head in lockfiles]
     if not quiet:
         for change in compared:
             sys.stderr.write(f"{_inline(change.summary)}\n")
@@ -257,11 +361,12 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command("diff")
+@app.command("diff", short_help="What changed inside a package between two versions.")
 def diff_command(
     specs: Annotated[
         list[str],
         typer.Argument(
+            metavar="SPECS...",
             help="NAME FROM TO, or NAME@FROM NAME@TO, or two local .tgz files.",
             show_default=False,
         ),
@@ -351,7 +456,7 @@ def _is_local_tarball(spec: str) -> bool:
     return spec.endswith((".tgz", ".tar.gz", ".tar")) and Path(spec).is_file()
 
 
-@app.command("checks")
+@app.command("checks", short_help="List the checks and their ids.")
 def checks_command() -> None:
     """List the checks depscan runs, with their ids (for --check, --skip-check and policies)."""
     from scanner.checks import CHECKS
@@ -380,17 +485,69 @@ def _inline(text: str) -> str:
     return inline(text)
 
 
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+COMPLETE_VARIABLE = "_DEPSCAN_COMPLETE"
+
+
+@app.command("completion", short_help="Print the shell completion script for SHELL.")
+def completion_command(
+    shell: Annotated[
+        Shell, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")
+    ],
+) -> None:
+    """Print the shell completion script for SHELL.
+
+    bash: add `eval "$(depscan completion bash)"` to ~/.bashrc. zsh: write it to a file named
+    _depscan in a folder on $fpath. fish: write it to ~/.config/fish/completions/depscan.fish.
+    PowerShell: add `depscan completion powershell | Out-String | Invoke-Expression` to $PROFILE.
+    """
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(
+        prog_name="depscan", complete_var=COMPLETE_VARIABLE, shell=shell.value
+    )
+    sys.stdout.write(script + "\n")
+
+
 def _fail(message: str, code: int) -> NoReturn:
     sys.stderr.write(f"depscan: error: {_inline(message)}\n")
     raise SystemExit(code)
 
 
 def main() -> None:
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer.core import TyperGroup
+
+    if os.environ.get(COMPLETE_VARIABLE):
+        # The shell asks for completions: typer's shell classes answer (zsh, fish, powershell).
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    command = typer.main.get_command(app)
+    argv = sys.argv[1:]
     try:
-        app()
+        code = command.main(args=argv, prog_name="depscan", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        # `depscan` alone: the overview, on stdout, but nothing was done.
+        sys.stdout.write(exc.format_message() + "\n")
+        raise SystemExit(EXIT_ERROR) from None
+    except ClickUsageError as exc:
+        from scanner.cli_errors import usage_line
+
+        assert isinstance(command, TyperGroup)
+        _fail(usage_line(exc, command, argv), EXIT_ERROR)
+    except ClickException as exc:
+        _fail(" ".join(exc.format_message().split()), exc.exit_code)
     except DepscanError as exc:
         _fail(exc.one_line(), exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         _fail("interrupted", 130)
     except Exception as exc:  # a bug: keep it to one line unless asked for the traceback
         if os.environ.get("DEPSCAN_DEBUG"):
@@ -399,6 +556,7 @@ def main() -> None:
             f"internal error: {type(exc).__name__}: {exc} (set DEPSCAN_DEBUG=1 for the traceback)",
             EXIT_INTERNAL,
         )
+    raise SystemExit(code if isinstance(code, int) else EXIT_OK)
 
 
 __all__ = ["EXIT_ERROR", "app", "main"]
