@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
-from scanner.model import DeclaredDependency, DependencyKind, PackageNode, Severity, SourceKind
+import pytest
+
+from scanner.model import (
+    CheckResult,
+    DeclaredDependency,
+    DependencyKind,
+    Finding,
+    Lockfile,
+    PackageNode,
+    Severity,
+    SourceKind,
+)
 
 from .helpers import make_lockfile, registry_node, rule_hits, run_hygiene, tarball
 
@@ -170,3 +182,182 @@ def test_remote_tarball_with_unknown_dependents_is_only_listed() -> None:
     result = run_hygiene(lockfile)
     assert rule_hits(result, "host") == []
     assert rule_hits(result, "source") == ["x@1.0.0"]
+
+
+# -- the lockfile's main registry host, unconfigured: one configuration question -----------------
+
+OTHER = "https://other.example.test/"
+EVIL = "https://evil.example.test/"
+
+
+def _nodes(count: int, registry: str, prefix: str) -> list[PackageNode]:
+    return [
+        registry_node(f"{prefix}{i}", "1.0.0", resolved=tarball(f"{prefix}{i}", "1.0.0", registry))
+        for i in range(count)
+    ]
+
+
+def _unconfigured(result: CheckResult) -> list[Finding]:
+    return [f for f in result.findings if f.details["rule"] == "registry-unconfigured"]
+
+
+def test_every_package_from_one_unconfigured_host_is_one_medium_finding() -> None:
+    result = run_hygiene(make_lockfile(_nodes(40, OTHER, "p")))
+
+    assert rule_hits(result, "host") == []
+    (question,) = _unconfigured(result)
+    assert question.severity is Severity.MEDIUM
+    assert question.package is None and question.line == 1
+    assert question.details["host"] == "other.example.test"
+    assert question.details["packages"] == 40
+    assert "other.example.test, which no registry configuration names" in question.message
+    assert "--allowed-host other.example.test" in question.message
+    assert "`registry=` in .npmrc" in question.message
+
+
+def test_the_question_does_not_change_with_the_package_count() -> None:
+    # Pull-request mode compares findings without a package by message: adding a package to a
+    # lockfile that already had the question must not make it new.
+    small = _unconfigured(run_hygiene(make_lockfile(_nodes(12, OTHER, "p"))))
+    large = _unconfigured(run_hygiene(make_lockfile(_nodes(30, OTHER, "p"))))
+    assert small[0].message == large[0].message
+
+
+def test_a_handful_from_a_host_the_rest_do_not_use_stays_high_each() -> None:
+    nodes = [*_nodes(20, "https://registry.example.test/", "ok"), *_nodes(3, EVIL, "bad")]
+    result = run_hygiene(make_lockfile(nodes))
+    assert _unconfigured(result) == []
+    assert rule_hits(result, "host") == ["bad0@1.0.0", "bad1@1.0.0", "bad2@1.0.0"]
+    assert all(f.severity is Severity.HIGH for f in result.findings)
+
+
+def test_main_host_question_and_a_stranger_host_together() -> None:
+    # Most packages from the project's (unconfigured) registry, a few from the configured one,
+    # and two from a host nothing else uses.
+    nodes = [
+        *_nodes(30, OTHER, "main"),
+        *_nodes(4, "https://registry.example.test/", "ok"),
+        *_nodes(2, EVIL, "bad"),
+    ]
+    result = run_hygiene(make_lockfile(nodes))
+    assert [f.details["host"] for f in _unconfigured(result)] == ["other.example.test"]
+    assert rule_hits(result, "host") == ["bad0@1.0.0", "bad1@1.0.0"]
+
+
+def test_a_tiny_lockfile_reports_each_package() -> None:
+    result = run_hygiene(make_lockfile(_nodes(5, OTHER, "p")))
+    assert _unconfigured(result) == []
+    assert len(rule_hits(result, "host")) == 5
+
+
+def test_no_main_host_when_no_host_has_a_majority() -> None:
+    nodes = [*_nodes(10, OTHER, "a"), *_nodes(10, EVIL, "b")]
+    result = run_hygiene(make_lockfile(nodes), registry_url="https://registry.example.test/")
+    assert _unconfigured(result) == []
+    assert len(rule_hits(result, "host")) == 20
+
+
+# -- yarn's own registry configuration ----------------------------------------------------------
+
+NPM_ELSEWHERE = "https://npm.example.test/"
+
+
+def _yarn_v1_project(folder: Path, shared: Path, sample: str) -> Lockfile:
+    from scanner.sources.detect import read_lockfile
+
+    folder.mkdir(parents=True)
+    target = folder / "yarn.lock"
+    target.write_text((shared / "corpus" / "yarn" / "v1" / sample / "yarn.lock").read_text())
+    return read_lockfile(target)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    monkeypatch.delenv("YARN_NPM_REGISTRY_SERVER", raising=False)
+    monkeypatch.delenv("YARN_RC_FILENAME", raising=False)
+    return folder
+
+
+def test_real_yarn_v1_lockfile_from_an_unconfigured_host_is_one_question(
+    tmp_path: Path, shared: Path, home: Path
+) -> None:
+    # npm is configured with another registry; nothing configures the host the lockfile uses.
+    lockfile = _yarn_v1_project(tmp_path / "app", shared, "excalidraw")
+    result = run_hygiene(lockfile, registry_url=NPM_ELSEWHERE)
+
+    assert rule_hits(result, "host") == []
+    (question,) = _unconfigured(result)
+    assert question.details["host"] == "registry.example.test"
+    assert question.details["packages"] == question.details["compared"] > 1000
+    assert "`registry` in .yarnrc or .npmrc" in question.message
+
+
+@pytest.mark.parametrize("where", ["project", "parent", "home"])
+def test_yarnrc_registry_is_an_allowed_host_for_a_yarn_v1_lockfile(
+    tmp_path: Path, shared: Path, home: Path, where: str
+) -> None:
+    lockfile = _yarn_v1_project(tmp_path / "repo" / "app", shared, "excalidraw")
+    folder = {"project": tmp_path / "repo" / "app", "parent": tmp_path / "repo", "home": home}
+    (folder[where] / ".yarnrc").write_text('registry "https://registry.example.test/"\n')
+
+    result = run_hygiene(lockfile, registry_url=NPM_ELSEWHERE)
+
+    assert _unconfigured(result) == []
+    assert rule_hits(result, "host") == []
+
+
+def test_yarnrc_scoped_registry_is_allowed_and_npmrc_registry_stays_allowed(
+    tmp_path: Path, home: Path
+) -> None:
+    from scanner.sources.detect import read_lockfile
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / ".yarnrc").write_text('"@acme:registry" "https://acme.example.test/"\n')
+    (project / "yarn.lock").write_text(
+        "# yarn lockfile v1\n\n\n"
+        '"@acme/ui@^1.0.0":\n'
+        '  version "1.0.0"\n'
+        '  resolved "https://acme.example.test/@acme/ui/-/ui-1.0.0.tgz#'
+        + "a" * 40 + '"\n\n'
+        '"left-pad@^1.3.0":\n'
+        '  version "1.3.0"\n'
+        '  resolved "https://registry.example.test/left-pad/-/left-pad-1.3.0.tgz#'
+        + "b" * 40 + '"\n\n'
+        '"sneaky@^1.0.0":\n'
+        '  version "1.0.0"\n'
+        '  resolved "https://evil.example.test/sneaky/-/sneaky-1.0.0.tgz#' + "c" * 40 + '"\n'
+    )
+    result = run_hygiene(read_lockfile(project / "yarn.lock"))
+    assert rule_hits(result, "host") == ["sneaky@1.0.0"]
+    assert "acme.example.test" in result.findings[0].message  # listed among the allowed
+
+
+def test_berry_yarnrc_yml_registry_is_an_allowed_host(tmp_path: Path, home: Path) -> None:
+    from scanner.sources.detect import read_lockfile
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / ".yarnrc.yml").write_text("npmRegistryServer: https://mirror.example.test\n")
+    url = "https://mirror.example.test/left-pad/-/left-pad-1.3.0.tgz"
+    (project / "yarn.lock").write_text(
+        "__metadata:\n  version: 6\n  cacheKey: 8\n\n"
+        '"left-pad@npm:^1.3.0":\n'
+        "  version: 1.3.0\n"
+        f'  resolution: "left-pad@{url}"\n'
+        "  checksum: abc\n"
+        "  languageName: node\n  linkType: hard\n\n"
+        '"app@workspace:.":\n'
+        "  version: 0.0.0-use.local\n"
+        '  resolution: "app@workspace:."\n'
+        "  dependencies:\n"
+        '    left-pad: "npm:^1.3.0"\n'
+        "  languageName: unknown\n  linkType: soft\n"
+    )
+    lockfile = read_lockfile(project / "yarn.lock")
+    assert rule_hits(run_hygiene(lockfile), "host") == []
+    (project / ".yarnrc.yml").write_text("npmRegistryServer: https://elsewhere.example.test\n")
+    assert rule_hits(run_hygiene(lockfile), "host") == ["left-pad@1.3.0"]

@@ -52,7 +52,7 @@ class LockfileHygieneCheck:
     needs_registry: ClassVar[bool] = False
 
     def run(self, context: ScanContext) -> CheckResult:
-        settings = read_settings(context.settings)
+        settings = read_settings(context.settings, context.lockfile)
         lockfile = context.lockfile
         fetched = [n for n in lockfile.packages() if _installed_from_its_entry(n)]
         parts = (

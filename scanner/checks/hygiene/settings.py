@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scanner.checks.hygiene.urls import normalize_host_entry
 from scanner.errors import PolicyError
+from scanner.model import Lockfile
 
 ALLOWED_HOSTS_KEY = "hygiene.allowed-hosts"
 FORBID_SOURCES_KEY = "hygiene.forbid-sources"
 REGISTRY_URL_KEY = "registry-url"
+
+YARN_FORMATS = frozenset({"yarn-v1", "yarn-berry"})
 
 # Source kinds that `hygiene.forbid-sources` may name (the `SourceKind` values the listing reports).
 LISTED_SOURCE_KINDS = ("git", "remote-tarball", "local-tarball", "local-directory", "link")
@@ -20,7 +24,8 @@ LISTED_SOURCE_KINDS = ("git", "remote-tarball", "local-tarball", "local-director
 class HygieneSettings:
     allowed_hosts: frozenset[str] | None
     """Hosts (``host`` or ``host:port``, lower case) that ``resolved`` URLs may point at; ``None``
-    when neither the setting nor the registry URL says, so the host rule cannot run."""
+    when neither the setting nor the registry URL says, so the host rule cannot run. For a yarn
+    lockfile, the registries yarn's own configuration names are allowed as well."""
     forbidden_sources: frozenset[str]
 
 
@@ -37,8 +42,16 @@ def _string_list(settings: Mapping[str, object], key: str) -> list[str] | None:
     return [item.strip() for item in items if item.strip()]
 
 
-def read_settings(settings: Mapping[str, object]) -> HygieneSettings:
-    """Validate the hygiene settings; a bad value is a :class:`PolicyError` naming the key."""
+def read_settings(
+    settings: Mapping[str, object],
+    lockfile: Lockfile | None = None,
+    env: Mapping[str, str] | None = None,
+) -> HygieneSettings:
+    """Validate the hygiene settings; a bad value is a :class:`PolicyError` naming the key.
+
+    With a yarn ``lockfile``, the registries in yarn's configuration files for its folder (and
+    ``env``, default: the process environment) are added to the allowed hosts.
+    """
     hosts = _string_list(settings, ALLOWED_HOSTS_KEY)
     allowed: frozenset[str] | None
     if hosts is not None:
@@ -56,6 +69,11 @@ def read_settings(settings: Mapping[str, object]) -> HygieneSettings:
         else:
             raise PolicyError(f"not a registry URL: {registry!r}", subject=REGISTRY_URL_KEY)
 
+    if lockfile is not None and lockfile.format in YARN_FORMATS:
+        yarn_hosts = _yarn_hosts(lockfile, os.environ if env is None else env)
+        if yarn_hosts:
+            allowed = (allowed or frozenset()) | yarn_hosts
+
     forbidden = _string_list(settings, FORBID_SOURCES_KEY) or []
     unknown = [kind for kind in forbidden if kind not in LISTED_SOURCE_KINDS]
     if unknown:
@@ -63,3 +81,12 @@ def read_settings(settings: Mapping[str, object]) -> HygieneSettings:
         message = f"unknown source kind {unknown[0]!r} (choose from {choices})"
         raise PolicyError(message, subject=FORBID_SOURCES_KEY)
     return HygieneSettings(allowed_hosts=allowed, forbidden_sources=frozenset(forbidden))
+
+
+def _yarn_hosts(lockfile: Lockfile, env: Mapping[str, str]) -> frozenset[str]:
+    from scanner.registry.yarnrc import yarn_registries
+
+    folder = lockfile.path.parent
+    registries = yarn_registries(lockfile.format, folder, env)
+    hosts = (normalize_host_entry(url) for url in registries.urls)
+    return frozenset(h for h in hosts if h is not None)
