@@ -1,22 +1,47 @@
-"""pre-commit entry point: scan every lockfile pre-commit hands over and fail if any scan fails.
+"""pre-commit entry point: judge what a commit brings into each lockfile it touches.
 
-``depscan lockfile`` takes one path, while pre-commit appends all the matching files of a commit
-after the hook's own ``args``. The trailing arguments that name lockfiles are therefore split off
-and each is scanned with the options that precede them. The exit code is the worst of the scans:
-1 when any lockfile has findings at or above ``--fail-on``, 2 when any could not be read.
+pre-commit runs the hook with the hook's ``args`` followed by the staged files that match, after
+stashing unstaged changes, so each file on disk is what the commit will hold. Each lockfile is
+compared with its version in ``HEAD`` (``depscan lockfile --base HEAD``): only findings the
+commit brings in refuse it, so bumping one package is not refused for what was already there. A
+lockfile that ``HEAD`` does not have, or a repository with no commit yet, is judged whole.
+
+The hook does not wait for the network: unless ``--online`` is given it runs with ``--offline``,
+so registry checks answer from depscan's cache and list what they could not check under NOT
+CHECKED (never as clean, and without refusing the commit). Options of the hook itself:
+
+- ``--online``: let registry checks ask the registry (slower; pair it with a short deadline);
+- ``--whole-lockfile``: judge every package of the lockfile, not only what the commit changes.
+
+Every other argument is passed to ``depscan lockfile``. The exit code is the worst of the scans:
+1 when any lockfile brings in findings at or above ``--fail-on``, 2 when any could not be read.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Sequence
-from pathlib import PurePath
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 
 from scanner.errors import EXIT_OK
 
 LOCKFILE_NAMES = frozenset(
     {"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock"}
 )
+ONLINE = "--online"
+WHOLE_LOCKFILE = "--whole-lockfile"
+GIT_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class HookArguments:
+    depscan_options: list[str]
+    """Passed to ``depscan lockfile`` as given."""
+    lockfiles: list[str]
+    online: bool = False
+    whole_lockfile: bool = False
 
 
 def split_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -27,6 +52,42 @@ def split_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     ):
         cut -= 1
     return list(argv[:cut]), list(argv[cut:])
+
+
+def parse_arguments(argv: Sequence[str]) -> HookArguments:
+    options, lockfiles = split_arguments(argv)
+    return HookArguments(
+        depscan_options=[o for o in options if o not in (ONLINE, WHOLE_LOCKFILE)],
+        lockfiles=lockfiles,
+        online=ONLINE in options,
+        whole_lockfile=WHOLE_LOCKFILE in options,
+    )
+
+
+def depscan_arguments(hook: HookArguments, lockfile: str, base: str | None) -> list[str]:
+    """The ``depscan`` command line for one lockfile."""
+    options = list(hook.depscan_options)
+    if not hook.online and "--offline" not in options:
+        options.append("--offline")
+    if base is not None and not hook.whole_lockfile:
+        options += ["--base", base]
+    return ["lockfile", *options, lockfile]
+
+
+def commit_base(lockfile: str) -> str | None:
+    """What a lockfile is compared with: ``HEAD``, or ``None`` before the first commit."""
+    folder = Path(lockfile).absolute().parent
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+            cwd=folder, capture_output=True, text=True, timeout=GIT_TIMEOUT_SECONDS, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    # `--base` reads an existing path as a lockfile: name the commit itself if a file is "HEAD".
+    return done.stdout.strip() if Path("HEAD").exists() else "HEAD"
 
 
 def run_depscan(arguments: Sequence[str]) -> int:
@@ -45,10 +106,13 @@ def run_depscan(arguments: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    options, lockfiles = split_arguments(sys.argv[1:] if argv is None else argv)
+    hook = parse_arguments(sys.argv[1:] if argv is None else argv)
     worst = EXIT_OK
-    for lockfile in lockfiles:
-        worst = max(worst, run_depscan(["lockfile", *options, lockfile]))
+    for lockfile in hook.lockfiles:
+        base = None if hook.whole_lockfile else commit_base(lockfile)
+        if base is None and not hook.whole_lockfile:
+            sys.stderr.write(f"{lockfile}: no commit to compare with yet: judged whole\n")
+        worst = max(worst, run_depscan(depscan_arguments(hook, lockfile, base)))
     return worst
 
 
