@@ -29,6 +29,7 @@ PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target"})
 SARIF_FILE_NAME = "depscan.sarif"
 MAX_CHANGE_LINES = 100
 EXIT_INTERNAL = 3
+TRUST_PROJECT_NPMRC = "DEPSCAN_TRUST_PROJECT_NPMRC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,12 @@ class ActionInputs:
     """Explicit base (ref or lockfile); ``None``: the pull request's base, if any."""
     offline: bool = False
     registry_checks: bool | None = None
+    registry: str | None = None
+    """Registry URL overriding npm's configuration."""
+    policy: Path | None = None
+    checks: tuple[str, ...] = ()
+    skip_checks: tuple[str, ...] = ()
+    trust_project_npmrc: bool = False
 
 
 def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
@@ -65,6 +72,13 @@ def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
         base=env.get("INPUT_BASE", "").strip() or None,
         offline=_flag(env.get("INPUT_OFFLINE", ""), "offline") or False,
         registry_checks=_flag(registry, "registry-checks"),
+        registry=env.get("INPUT_REGISTRY", "").strip() or None,
+        policy=Path(policy) if (policy := env.get("INPUT_POLICY", "").strip()) else None,
+        checks=tuple(env.get("INPUT_CHECKS", "").split()),
+        skip_checks=tuple(env.get("INPUT_SKIP_CHECKS", "").split()),
+        trust_project_npmrc=_flag(
+            env.get("INPUT_TRUST_PROJECT_NPMRC", ""), "trust-project-npmrc"
+        ) or False,
     )
 
 
@@ -117,6 +131,10 @@ def scan_lockfiles(
         offline=inputs.offline,
         advisory_paths=inputs.advisories,
         registry_checks=inputs.registry_checks,
+        registry_url=inputs.registry,
+        policy_path=inputs.policy,
+        only_checks=inputs.checks,
+        skip_checks=inputs.skip_checks,
     )
     reports: list[LockfileReport] = []
     for lockfile in lockfiles:
@@ -186,6 +204,11 @@ def _run(env: Mapping[str, str], workspace: Path, out: TextIO, outputs: dict[str
     from scanner.reports import renderer
 
     inputs = inputs_from_env(env)
+    if inputs.policy is not None and not inputs.policy.is_absolute():
+        inputs = replace(inputs, policy=workspace / inputs.policy)
+    if inputs.trust_project_npmrc:
+        # Read where npm's configuration is resolved; false leaves the job's own setting alone.
+        os.environ[TRUST_PROJECT_NPMRC] = "1"
     if inputs.paths:
         lockfiles = [_resolve(workspace, p) for p in inputs.paths]
     else:

@@ -235,3 +235,85 @@ def test_explicit_base_input_wins_on_a_push_event(
     assert done.returncode == 1, done.stderr
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
     assert "1 added, 1 updated, 0 removed" in summary
+
+
+def test_checks_registry_and_policy_inputs_reach_the_scan(
+    tmp_path: Path, pr_repo: tuple[Path, str, str]
+) -> None:
+    repo, _base, _head = pr_repo
+    policy = repo / "ci" / "reviewed.toml"
+    policy.parent.mkdir()
+    policy.write_text(
+        "".join(
+            f'[[ignore]]\ncheck = "known-malicious"\npackage = "{name}"\n'
+            'reason = "reviewed in this test"\n\n'
+            for name in ("event-stream", "flatmap-stream")
+        ),
+        encoding="utf-8",
+    )
+    commit_all(repo, "a reviewed-exceptions policy outside the lockfile's folder")
+
+    only = _github_env(tmp_path, repo, GITHUB_EVENT_NAME="push", INPUT_FORMAT="json",
+                       INPUT_CHECKS="known-malicious")
+    done = _run_action(repo, only)
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout[done.stdout.index("{"):])
+    assert report["summary"]["checks_run"] == ["known-malicious"]
+
+    reviewed = _github_env(tmp_path, repo, GITHUB_EVENT_NAME="push",
+                           INPUT_POLICY="ci/reviewed.toml")
+    assert _run_action(repo, reviewed).returncode == 0  # both findings are reviewed exceptions
+
+    # Another registry than the lockfile's: its hosts are no longer the configured registry's.
+    elsewhere = _github_env(tmp_path, repo, GITHUB_EVENT_NAME="push",
+                            INPUT_CHECKS="lockfile-hygiene",
+                            INPUT_REGISTRY="https://mirror.example.test/")
+    done = _run_action(repo, elsewhere)
+    assert done.returncode == 0  # a configuration question (medium), not a failure
+    assert ("packages come from registry.example.test, which no registry configuration names "
+            "(allowed: mirror.example.test)") in done.stdout
+
+
+def test_an_unknown_check_input_is_a_one_line_error(
+    tmp_path: Path, pr_repo: tuple[Path, str, str]
+) -> None:
+    repo, _base, _head = pr_repo
+    env = _github_env(tmp_path, repo, GITHUB_EVENT_NAME="push", INPUT_SKIP_CHECKS="publisher")
+    done = _run_action(repo, env)
+    assert done.returncode == 2
+    assert "unknown check 'publisher'" in done.stdout
+    assert _outputs(env)["exit-code"] == "2"
+
+
+def test_trust_project_npmrc_input_sets_the_variable_only_when_true(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scanner.action import TRUST_PROJECT_NPMRC, inputs_from_env
+
+    assert inputs_from_env({"INPUT_TRUST_PROJECT_NPMRC": "true"}).trust_project_npmrc is True
+    assert inputs_from_env({"INPUT_TRUST_PROJECT_NPMRC": "false"}).trust_project_npmrc is False
+    assert inputs_from_env({}).trust_project_npmrc is False
+    with pytest.raises(Exception, match="trust-project-npmrc must be true or false"):
+        inputs_from_env({"INPUT_TRUST_PROJECT_NPMRC": "perhaps"})
+    assert TRUST_PROJECT_NPMRC == "DEPSCAN_TRUST_PROJECT_NPMRC"
+
+
+def test_trust_project_npmrc_reaches_the_scan_as_its_environment_variable(
+    tmp_path: Path, pr_repo: tuple[Path, str, str]
+) -> None:
+    # The scan runs in the same process: a probe in a policy-free run shows what it sees.
+    repo, _base, _head = pr_repo
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(
+        "import atexit, os\n"
+        "atexit.register(lambda: print('trust=' + os.environ.get("
+        "'DEPSCAN_TRUST_PROJECT_NPMRC', '<unset>')))\n",
+        encoding="utf-8",
+    )
+    for value, expected in (("true", "trust=1"), ("false", "trust=<unset>")):
+        env = _github_env(tmp_path, repo, GITHUB_EVENT_NAME="push",
+                          INPUT_TRUST_PROJECT_NPMRC=value, PYTHONPATH=str(probe))
+        env.pop("DEPSCAN_TRUST_PROJECT_NPMRC", None)
+        done = _run_action(repo, env)
+        assert expected in done.stdout, done.stdout[-500:]
