@@ -361,7 +361,10 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
-@app.command("diff", short_help="What changed inside a package between two versions.")
+@app.command(
+    "diff", cls=PanelledCommand,
+    short_help="What changed inside a package between two versions.",
+)
 def diff_command(
     specs: Annotated[
         list[str],
@@ -372,31 +375,45 @@ def diff_command(
         ),
     ],
     unified: Annotated[
-        int, typer.Option("--unified", "-U", min=0, help="Lines of context around changes.")
+        int,
+        typer.Option(
+            "--unified", "-U", min=0, metavar="N", help="Lines of context around changes."
+        ),
     ] = 3,
-    name_only: Annotated[bool, typer.Option(help="Print only the changed file names.")] = False,
+    name_only: Annotated[
+        bool, typer.Option("--name-only", help="Print only the changed file names.")
+    ] = False,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Only files matching this glob. Repeatable."),
+        typer.Option("--include", metavar="GLOB", help="Only files matching GLOB. Repeatable."),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Skip files matching this glob. Repeatable."),
+        typer.Option("--exclude", metavar="GLOB", help="Skip files matching GLOB. Repeatable."),
     ] = None,
     output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format.")
+        DiffFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     help="text (default) or json."),
     ] = DiffFormat.text,
     fail_on: Annotated[
-        Level, typer.Option(help="Exit 1 when a risk note has this severity or higher.")
+        Level,
+        typer.Option(metavar="LEVEL", show_default=False,
+                     help="Exit 1 on a risk note this severe or worse: critical, high (default), "
+                     "medium, low or info."),
     ] = Level.high,
     registry: Annotated[
         str | None,
-        typer.Option(help="Registry URL, overriding npm's configuration (like npm --registry)."),
+        typer.Option(metavar="URL",
+                     help="Registry URL, overriding npm's configuration (like npm --registry)."),
     ] = None,
-    offline: Annotated[bool, typer.Option(help="Use cached tarballs only.")] = False,
+    offline: Annotated[bool, typer.Option("--offline", help="Use cached tarballs only.")] = False,
     cache_dir: Annotated[
         Path | None,
-        typer.Option(help="Cache directory (default: the user cache dir, or $DEPSCAN_CACHE_DIR)."),
+        typer.Option(
+            metavar="DIR",
+            help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
+        ),
     ] = None,
 ) -> None:
     """Show what changed inside a package between two versions, and whether it looks dangerous.
@@ -456,7 +473,7 @@ def _is_local_tarball(spec: str) -> bool:
     return spec.endswith((".tgz", ".tar.gz", ".tar")) and Path(spec).is_file()
 
 
-@app.command("checks", short_help="List the checks and their ids.")
+@app.command("checks", cls=PanelledCommand, short_help="List the checks and their ids.")
 def checks_command() -> None:
     """List the checks depscan runs, with their ids (for --check, --skip-check and policies)."""
     from scanner.checks import CHECKS
@@ -495,7 +512,10 @@ class Shell(StrEnum):
 COMPLETE_VARIABLE = "_DEPSCAN_COMPLETE"
 
 
-@app.command("completion", short_help="Print the shell completion script for SHELL.")
+@app.command(
+    "completion", cls=PanelledCommand,
+    short_help="Print the shell completion script for SHELL.",
+)
 def completion_command(
     shell: Annotated[
         Shell, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell.")

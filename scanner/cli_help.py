@@ -18,6 +18,11 @@ OTHER_OPTIONS = "Other options"
 class PanelledCommand(TyperCommand):
     """A command whose help lists its arguments, then its options heading by heading."""
 
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        # typer writes a required argument as {NAME}; the usage line shows NAME, as click does.
+        return [piece.replace("{", "").replace("}", "")
+                for piece in super().collect_usage_pieces(ctx)]
+
     def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
         arguments: list[tuple[str, str]] = []
         panels: dict[str, list[tuple[str, str]]] = {}
@@ -35,7 +40,9 @@ class PanelledCommand(TyperCommand):
                 formatter.write_dl(arguments)
         # "Other options" (--help and any option without a heading) comes last.
         other = panels.pop(OTHER_OPTIONS, [])
-        for title, rows in [*panels.items(), (OTHER_OPTIONS, other)]:
+        # A command without headings lists its options under the usual one.
+        last = OTHER_OPTIONS if panels else "Options"
+        for title, rows in [*panels.items(), (last, other)]:
             if rows:
                 with formatter.section(title):
                     formatter.write_dl(rows)
