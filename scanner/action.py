@@ -49,6 +49,9 @@ class ActionInputs:
     checks: tuple[str, ...] = ()
     skip_checks: tuple[str, ...] = ()
     trust_project_npmrc: bool = False
+    """Read the repository's own .npmrc (the ``trust-project-npmrc`` input, or
+    ``DEPSCAN_TRUST_PROJECT_NPMRC`` in the job's environment); off by default, because on a pull
+    request the repository content is the author's (see docs/ci.md)."""
 
 
 def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
@@ -76,9 +79,10 @@ def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
         policy=Path(policy) if (policy := env.get("INPUT_POLICY", "").strip()) else None,
         checks=tuple(env.get("INPUT_CHECKS", "").split()),
         skip_checks=tuple(env.get("INPUT_SKIP_CHECKS", "").split()),
-        trust_project_npmrc=_flag(
-            env.get("INPUT_TRUST_PROJECT_NPMRC", ""), "trust-project-npmrc"
-        ) or False,
+        trust_project_npmrc=bool(
+            _flag(env.get("INPUT_TRUST_PROJECT_NPMRC", ""), "trust-project-npmrc")
+            or _flag(env.get(TRUST_PROJECT_NPMRC, ""), TRUST_PROJECT_NPMRC)
+        ),
     )
 
 
@@ -135,6 +139,7 @@ def scan_lockfiles(
         policy_path=inputs.policy,
         only_checks=inputs.checks,
         skip_checks=inputs.skip_checks,
+        trust_project_npmrc=inputs.trust_project_npmrc,
     )
     reports: list[LockfileReport] = []
     for lockfile in lockfiles:

@@ -19,6 +19,7 @@ from scanner import __version__
 from scanner.cli_help import PanelledCommand
 from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, UsageError
 from scanner.model import Severity
+from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
 
 if TYPE_CHECKING:
     from scanner.model import ScanResult
@@ -203,6 +204,24 @@ def lockfile_command(
             help="Concurrent registry requests.",
         ),
     ] = 16,
+    registry_deadline: Annotated[
+        float,
+        typer.Option(
+            min=0.1, metavar="SECONDS", rich_help_panel=REGISTRY,
+            help="Stop all registry work after SECONDS; what was not fetched by then is "
+            "reported as not checked.",
+        ),
+    ] = DEFAULT_REGISTRY_DEADLINE_SECONDS,
+    trust_project_npmrc: Annotated[
+        bool | None,
+        typer.Option(
+            "--trust-project-npmrc/--no-trust-project-npmrc", rich_help_panel=REGISTRY,
+            help="Read the scanned project's own .npmrc (registries, credentials, ${ENV}), as "
+            "npm does (default: $DEPSCAN_TRUST_PROJECT_NPMRC, else yes, but no with --base: "
+            "the repository is then the change author's).",
+            show_default=False,
+        ),
+    ] = None,
     cache_dir: Annotated[
         Path | None,
         typer.Option(
@@ -280,6 +299,9 @@ def lockfile_command(
         registry_checks=registry_checks,
         registry_url=registry,
         jobs=jobs,
+        registry_deadline=registry_deadline,
+        trust_project_npmrc=_trust_project_npmrc(trust_project_npmrc, pull_request=base is not None),
+        quiet=quiet,
         progress=not quiet and sys.stderr.isatty() and not os.environ.get("CI"),
         only_checks=tuple(check or ()),
         skip_checks=tuple(skip_check or ()),
@@ -299,6 +321,24 @@ def lockfile_command(
     report = renderer(output_format.value)(result, base_dir=base_dir or _git_root(path))
     _emit(report, output)
     raise typer.Exit(EXIT_FINDINGS if result.failing else EXIT_OK)
+
+
+TRUST_PROJECT_NPMRC = "DEPSCAN_TRUST_PROJECT_NPMRC"
+
+
+def _trust_project_npmrc(flag: bool | None, *, pull_request: bool) -> bool:
+    """The flag, else ``$DEPSCAN_TRUST_PROJECT_NPMRC``, else trusted except in pull-request mode
+    (docs/ci.md, the threat model)."""
+    if flag is not None:
+        return flag
+    value = os.environ.get(TRUST_PROJECT_NPMRC, "").strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    if value:
+        raise UsageError(f"${TRUST_PROJECT_NPMRC} must be true or false, not {value[:20]!r}")
+    return not pull_request
 
 
 def _scan(lockfiles: list[Path], options: ScanOptions, diff_from: str | None) -> ScanResult:
@@ -415,6 +455,10 @@ def diff_command(
             help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
         ),
     ] = None,
+    registry_deadline: Annotated[
+        float,
+        typer.Option(min=0.1, metavar="SECONDS", help="Stop all registry work after SECONDS."),
+    ] = DEFAULT_REGISTRY_DEADLINE_SECONDS,
 ) -> None:
     """Show what changed inside a package between two versions, and whether it looks dangerous.
 
@@ -434,7 +478,12 @@ def diff_command(
         name, (spec_a, spec_b) = None, specs
     else:
         raise UsageError("expected NAME FROM TO, NAME@FROM NAME@TO, or two .tgz files")
-    options = ScanOptions(offline=offline, cache_dir=cache_dir, registry_url=registry)
+    options = ScanOptions(
+        offline=offline,
+        cache_dir=cache_dir,
+        registry_url=registry,
+        registry_deadline=registry_deadline,
+    )
     services = Services(options, Path.cwd())
     documents: dict[str, Packument | Unavailable] = {}
     try:

@@ -7,6 +7,7 @@ does not need them does not import or load them.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -38,6 +39,11 @@ class ScanOptions:
     """None: the policy file's choice, else on."""
     registry_url: str | None = None
     jobs: int = 16
+    registry_deadline: float | None = None
+    """Seconds all registry work may take; None: the default (``--registry-deadline``)."""
+    trust_project_npmrc: bool = True
+    """Read the scanned project's ``.npmrc``; False in pull-request mode and in the Action."""
+    quiet: bool = False
     progress: bool = False
     only_checks: Sequence[str] = ()
     skip_checks: Sequence[str] = ()
@@ -87,20 +93,30 @@ class Services:
             from scanner.registry.npmrc import resolve_npm_config
 
             try:
-                self._npm_config = resolve_npm_config(
+                config = resolve_npm_config(
                     self._project_dir,
                     self._options.registry_url,
                     os.environ,
                     default_cache=self.cache_dir / "npm-default-registry.json",
+                    trust_project_npmrc=self._options.trust_project_npmrc,
                 )
             except RegistryError as exc:
                 self._npm_config = exc
+            else:
+                self._npm_config = config
+                if config.untrusted_npmrc and not self._options.quiet:
+                    sys.stderr.write(
+                        f"depscan: note: {config.untrusted_npmrc}: not read: the scanned "
+                        "repository's .npmrc is not trusted here (--trust-project-npmrc, or "
+                        "DEPSCAN_TRUST_PROJECT_NPMRC=true for the Action, reads it)\n"
+                    )
         return self._npm_config
 
     def registry(self) -> RegistryClient:
         """The registry client; raises the configuration error when npm's config is unusable."""
         if self._registry is None:
             from scanner.registry.client import RegistryClient
+            from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
 
             config = self.npm_config()
             if isinstance(config, RegistryError):
@@ -111,6 +127,7 @@ class Services:
                 offline=self._options.offline,
                 jobs=self._options.jobs,
                 progress=self._options.progress,
+                deadline=self._options.registry_deadline or DEFAULT_REGISTRY_DEADLINE_SECONDS,
             )
         return self._registry
 

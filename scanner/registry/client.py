@@ -1,47 +1,50 @@
 """The registry client: package documents and tarballs over HTTP, cached, fetched in parallel.
 
-Only the registry path imports this module (it imports ``requests``). Every answer the registry
-cannot give becomes an :class:`Unavailable` value with a short reason; tarballs are the exception
-because nothing may read a tarball that was not verified, so they raise :class:`TarballError`.
+Only the registry path imports this module, and ``requests`` loads with the first request. Every
+answer the registry cannot give becomes an :class:`Unavailable` value with a short reason; tarballs
+are the exception because nothing may read a tarball that was not verified, so they raise
+:class:`TarballError`. HTTP itself (retries, deadline, redirects, credentials) is in
+:mod:`scanner.registry.fetch`.
 """
 
 from __future__ import annotations
 
-import email.utils
-import json
 import os
-import re
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote, urlsplit
+from typing import Any, TypeVar
+from urllib.parse import quote
 
-from scanner import __version__
-from scanner.errors import TarballError
+from scanner.errors import DepscanError, TarballError
 from scanner.registry.cache import RegistryCache
+from scanner.registry.deadline import (
+    DEFAULT_REGISTRY_DEADLINE_SECONDS,
+    DEFAULT_REQUEST_SECONDS,
+    RETRY_AFTER_CAP_SECONDS,
+    Deadline,
+)
+from scanner.registry.fetch import Failure, Fetcher, RetryPolicy
 from scanner.registry.npmrc import NpmConfig
 from scanner.registry.packument import Packument, Unavailable
 from scanner.registry.progress import ProgressLine, progress_wanted
 from scanner.registry.tarball_hash import expected_digest
 from scanner.registry.trim import NotAPackument, packument_to_document, trim_packument
-
-if TYPE_CHECKING:
-    import requests
+from scanner.registry.url import RegistryUrl, UrlRefused, parse_url
+from scanner.untrusted import loads
 
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 8.0
-RETRY_AFTER_CAP_SECONDS = 30.0
+DEFAULT_RETRIES = 3
 # Bounds on what one answer may hold in memory; the largest real package documents are ~100 MB.
 MAX_DOCUMENT_BYTES = 512 * 1024**2
 MAX_TARBALL_BYTES = 256 * 1024**2
 SIGNING_KEYS_PATH = "-/npm/v1/keys"
-_READ_CHUNK_BYTES = 256 * 1024
+
+__all__ = ["RETRY_AFTER_CAP_SECONDS", "RegistryClient", "package_path"]
 
 T = TypeVar("T")
 
@@ -54,28 +57,6 @@ def _sleep(seconds: float) -> None:
 def package_path(name: str) -> str:
     """The URL path of a package document (``@scope/name`` -> ``@scope%2fname``, as npm sends)."""
     return quote(name, safe="@~'!()*").replace("%2F", "%2f")
-
-
-@dataclass(frozen=True, slots=True)
-class _Reply:
-    status: int
-    etag: str | None
-    body: bytes
-    max_age: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Failure:
-    reason: str
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _no_netrc(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An explicit no-op auth, so requests never adds ~/.netrc credentials npm would not send."""
-    return request
 
 
 class RegistryClient:
@@ -94,18 +75,38 @@ class RegistryClient:
         offline: bool = False,
         jobs: int = 16,
         timeout: float = 30.0,
-        retries: int = 3,
+        retries: int | None = None,
         progress: bool = False,
+        deadline: float | None = DEFAULT_REGISTRY_DEADLINE_SECONDS,
+        request_timeout: float | None = None,
     ) -> None:
+        """``timeout`` bounds each socket wait; ``request_timeout`` a whole request (default: npm's
+        ``fetch-timeout``, else 120 s; 0: no limit); ``deadline`` all registry work of this client
+        from its creation (None: no deadline); ``retries`` defaults to npm's ``fetch-retries``,
+        else 3."""
         self.config = config
         self.offline = offline
         self._jobs = max(1, jobs)
-        self._timeout = timeout
-        self._retries = max(0, retries)
+        if retries is None:
+            retries = config.fetch_retries if config.fetch_retries is not None else DEFAULT_RETRIES
+        if request_timeout is None:
+            request_timeout = config.fetch_timeout
+        if request_timeout is None:
+            request_timeout = DEFAULT_REQUEST_SECONDS
+        self._fetcher = Fetcher(
+            config,
+            jobs=self._jobs,
+            socket_timeout=timeout,
+            request_timeout=request_timeout,
+            deadline=Deadline(deadline),
+            # Read at construction, and _sleep through a lambda, so tests can shorten both.
+            retry=RetryPolicy(
+                max(0, retries), BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS, lambda s: _sleep(s)
+            ),
+        )
         self._progress = progress
         self._cache = RegistryCache(cache_dir) if cache_dir is not None else None
         self._lock = threading.Lock()
-        self._session: requests.Session | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._documents: dict[str, Future[Packument | Unavailable]] = {}
         self._signing_keys: list[dict[str, Any]] | Unavailable | None = None
@@ -153,8 +154,12 @@ class RegistryClient:
         with self._lock:
             if self._signing_keys is not None:
                 return self._signing_keys
-        url = self.config.registry + SIGNING_KEYS_PATH
-        result = self._json_document(url, _parse_signing_keys, lambda keys: {"keys": keys})
+        try:
+            target = parse_url(self.config.registry + SIGNING_KEYS_PATH)
+        except UrlRefused as exc:
+            result: list[dict[str, Any]] | str = f"URL refused: {exc}"
+        else:
+            result = self._json_document(target, _parse_signing_keys, lambda keys: {"keys": keys})
         keys = result if isinstance(result, list) else Unavailable(SIGNING_KEYS_PATH, result)
         with self._lock:
             self._signing_keys = keys
@@ -163,9 +168,14 @@ class RegistryClient:
     def tarball(self, url: str, *, integrity: str | None, shasum: str | None, name: str) -> bytes:
         """The tarball's bytes, verified against ``integrity`` (else ``shasum``) before returning.
 
-        Raises :class:`TarballError` (subject ``name``) on a hash mismatch, a missing hash, or a
-        download that fails. Offline, only the cache is read.
+        Raises :class:`TarballError` (subject ``name``) on a hash mismatch, a missing hash, a URL
+        that is refused (see :mod:`scanner.registry.url`), or a download that fails. Offline,
+        only the cache is read.
         """
+        try:
+            target = parse_url(url)
+        except UrlRefused as exc:
+            raise TarballError(f"tarball URL refused: {exc}", subject=name) from None
         expected = expected_digest(integrity, shasum)
         if expected is None:
             raise TarballError(
@@ -179,16 +189,15 @@ class RegistryClient:
                 self._cache.discard_tarball(expected.cache_key)
         if self.offline:
             raise TarballError("offline and the tarball is not in the cache", subject=name)
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise TarballError(f"tarball URL is not http(s): {url}", subject=name)
 
-        reply = self._get(url, {"Accept": "*/*"}, MAX_TARBALL_BYTES)
-        if isinstance(reply, _Failure):
+        reply = self._fetcher.get(target, {"Accept": "*/*"}, MAX_TARBALL_BYTES)
+        if isinstance(reply, Failure):
             raise TarballError(f"download failed: {reply.reason}", subject=name)
         if reply.status != 200:
-            raise TarballError(f"download failed: {_status_reason(reply.status)}", subject=name)
+            reason = self._fetcher.status_reason(reply.status, target)
+            raise TarballError(f"download failed: {reason}", subject=name)
         if not expected.matches(reply.body):
-            shown = (integrity or shasum or "").split()[0]
+            shown = (integrity or shasum or "").split()[0][:100]
             raise TarballError(
                 f"{expected.algorithm} integrity mismatch: expected {shown}, "
                 f"got {expected.describe_actual(reply.body)}",
@@ -201,11 +210,9 @@ class RegistryClient:
     def close(self) -> None:
         with self._lock:
             executor, self._executor = self._executor, None
-            session, self._session = self._session, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-        if session is not None:
-            session.close()
+        self._fetcher.close()
         if self._cache is not None:
             self._cache.close()
 
@@ -225,21 +232,26 @@ class RegistryClient:
             progress.advance()
 
     def _fetch_packument(self, name: str) -> Packument | Unavailable:
-        url = self.config.registry_for(name) + package_path(name)
+        try:
+            target = parse_url(self.config.registry_for(name) + package_path(name))
+        except UrlRefused as exc:
+            return Unavailable(name, f"URL refused: {exc}")
         result = self._json_document(
-            url, lambda document: trim_packument(document, name), packument_to_document
+            target, lambda document: trim_packument(document, name), packument_to_document
         )
         return result if isinstance(result, Packument) else Unavailable(name, result)
 
     def _json_document(
-        self, url: str, parse: Callable[[Any], T], to_cache: Callable[[T], Any]
+        self, target: RegistryUrl, parse: Callable[[Any], T], to_cache: Callable[[T], Any]
     ) -> T | str:
         """Fetch, parse and cache a JSON document; a failure is returned as its reason.
 
         ``parse`` reads both registry answers and cached entries (they have the same shape),
-        raising ``ValueError`` for JSON it cannot use.
+        raising ``ValueError`` for JSON it cannot use. Cache entries are keyed by the canonical
+        URL, which never holds credentials (the parser refuses userinfo).
         """
-        cached_entry = self._cache.get_document(url) if self._cache is not None else None
+        key = target.url
+        cached_entry = self._cache.get_document(key) if self._cache is not None else None
         cached: T | None = None
         if cached_entry is not None:
             try:
@@ -260,26 +272,26 @@ class RegistryClient:
         headers = {"Accept": "application/json"}
         if cached is not None and cached_entry is not None and cached_entry.etag:
             headers["If-None-Match"] = cached_entry.etag
-        reply = self._get(url, headers, MAX_DOCUMENT_BYTES)
-        if isinstance(reply, _Failure):
+        reply = self._fetcher.get(target, headers, MAX_DOCUMENT_BYTES)
+        if isinstance(reply, Failure):
             return reply.reason
         fresh_until = time.time() + reply.max_age if reply.max_age else None
         if reply.status == 304 and cached is not None and cached_entry is not None:
             etag = reply.etag or cached_entry.etag
             # Rewriting an unchanged entry costs a database write per package on every scan.
             if self._cache is not None and (etag != cached_entry.etag or fresh_until):
-                self._cache.put_document(url, etag, cached_entry.document, fresh_until)
+                self._cache.put_document(key, etag, cached_entry.document, fresh_until)
             return cached
         if reply.status == 404:
             return "not found in registry (HTTP 404)"
         if reply.status != 200:
-            return _status_reason(reply.status)
+            return self._fetcher.status_reason(reply.status, target)
 
         etag = reply.etag
         try:
-            document = json.loads(reply.body)
-        except (ValueError, UnicodeDecodeError):
-            return f"registry answer is not valid JSON ({len(reply.body)} bytes; truncated?)"
+            document = loads(reply.body, subject=key)
+        except DepscanError as exc:
+            return f"registry answer is not valid JSON ({len(reply.body)} bytes; {exc.message})"
         del reply  # the raw body can be tens of MB; only the parsed, trimmed form is kept
         try:
             value = parse(document)
@@ -289,73 +301,8 @@ class RegistryClient:
             return f"unexpected registry answer: {exc}"
         del document
         if self._cache is not None:
-            self._cache.put_document(url, etag, to_cache(value), fresh_until)
+            self._cache.put_document(key, etag, to_cache(value), fresh_until)
         return value
-
-    def _get(self, url: str, headers: dict[str, str], max_bytes: int) -> _Reply | _Failure:
-        request_headers = dict(headers)
-        authorization = self.config.auth_header_for(url)
-        if authorization is not None:
-            request_headers["Authorization"] = authorization
-        import requests  # here, not at the top: an offline, cache-only scan never needs it
-
-        session = self._http()
-        attempts = self._retries + 1
-        reason = "no attempt made"
-        for attempt in range(1, attempts + 1):
-            delay = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (attempt - 1))
-            try:
-                with session.get(
-                    url, headers=request_headers, timeout=self._timeout, stream=True
-                ) as response:
-                    status = response.status_code
-                    if status == 429 or status >= 500:
-                        reason = _status_reason(status)
-                        retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
-                        if retry_after is not None:
-                            delay = retry_after
-                    else:
-                        body = _read_body(response, max_bytes)
-                        return _Reply(
-                            status,
-                            response.headers.get("ETag"),
-                            body,
-                            _max_age(response.headers.get("Cache-Control")),
-                        )
-            except requests.Timeout:
-                reason = f"timed out after {self._timeout:g}s"
-            except (
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ):
-                reason = "connection broken while reading the answer"
-            except requests.ConnectionError as exc:
-                reason = "timed out" if "timed out" in str(exc).lower() else "connection failed"
-            except _TooLarge:
-                return _Failure(f"answer larger than {max_bytes // 1024**2} MB")
-            except requests.RequestException as exc:
-                return _Failure(f"request failed ({type(exc).__name__})")
-            if attempt < attempts:
-                _sleep(delay)
-        suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
-        return _Failure(reason + suffix)
-
-    def _http(self) -> requests.Session:
-        import requests
-        from requests.adapters import HTTPAdapter
-
-        with self._lock:
-            if self._session is None:
-                session = requests.Session()
-                adapter = HTTPAdapter(
-                    pool_connections=self._jobs, pool_maxsize=self._jobs, max_retries=0
-                )
-                session.mount("https://", adapter)
-                session.mount("http://", adapter)
-                session.headers["User-Agent"] = f"depscan/{__version__}"
-                session.auth = _no_netrc
-                self._session = session
-            return self._session
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -364,55 +311,6 @@ class RegistryClient:
                     max_workers=self._jobs, thread_name_prefix="depscan-registry"
                 )
             return self._executor
-
-
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)", re.IGNORECASE)
-
-
-def _max_age(cache_control: str | None) -> float | None:
-    """Seconds an answer may be reused without revalidation; None for no-cache/no-store."""
-    if not cache_control:
-        return None
-    lowered = cache_control.lower()
-    if "no-cache" in lowered or "no-store" in lowered:
-        return None
-    match = _MAX_AGE.search(lowered)
-    return float(match.group(1)) if match and int(match.group(1)) > 0 else None
-
-
-def _read_body(response: requests.Response, max_bytes: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_content(chunk_size=_READ_CHUNK_BYTES):
-        size += len(chunk)
-        if size > max_bytes:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _status_reason(status: int) -> str:
-    if status in (401, 403):
-        return f"registry refused access (HTTP {status}); check the npm auth configuration"
-    return f"registry answered HTTP {status}"
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` as seconds (a number or an HTTP date), capped; ``None`` if unusable."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, min(seconds, RETRY_AFTER_CAP_SECONDS))
 
 
 def _parse_signing_keys(document: Any) -> list[dict[str, Any]]:

@@ -4,51 +4,46 @@ depscan never names a registry host: the default registry, scoped registries and
 auth come from npm's own configuration layers, highest precedence first: ``--registry``, the
 ``npm_config_*`` environment, the project ``.npmrc``, the user ``.npmrc``, the global ``npmrc``,
 and finally ``npm config get registry`` (which knows npm's built-in default).
+
+The project ``.npmrc`` is part of the scanned repository. When that repository is not the user's
+own (pull-request mode, the Action), it is not read at all unless the caller trusts it: it would
+otherwise decide where requests, and the credentials the user's own configuration holds, go, and
+its ``${ENV}`` expressions would copy the CI job's secrets into them.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
 import json
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scanner.errors import RegistryError
+from scanner.registry.credentials import (
+    AuthEntry,
+    auth_entries,
+    configured_entry,
+    may_carry_credentials,
+)
+from scanner.registry.npm_default import npm_default_registry
+from scanner.registry.url import RegistryUrl, UrlRefused, parse_url
+from scanner.untrusted import read_text
 
-NPM_CONFIG_TIMEOUT_SECONDS = 15.0
+__all__ = ["AuthEntry", "NpmConfig", "expand_env", "parse_npmrc", "resolve_npm_config"]
 
+MAX_NPMRC_BYTES = 1024 * 1024
+MAX_FETCH_RETRIES = 10
 _ENV_PREFIX = "npm_config_"
 # `${NAME}` (left as written when NAME is unset) and `${NAME?}` (empty when unset); a backslash
 # escapes the expression, and pairs of backslashes collapse, as in npm's config loader.
 _ENV_EXPR = re.compile(r"(?<!\\)(\\*)\$\{([^${}?]+)(\?)?\}")
 _SCOPED_REGISTRY_KEY = re.compile(r"^(@[^:/]+):registry$")
-_AUTH_FIELDS = ("_authToken", "_auth", "username", "_password")
 # npm refuses these at top level since v9: credentials must name the registry they are for.
 _UNSCOPED_AUTH_KEYS = ("_authToken", "_auth", "username", "_password", "_authtoken")
-
-
-@dataclass(frozen=True)
-class AuthEntry:
-    """Credentials for one nerf-dart (``//host[:port]/path/``). Secrets never appear in repr."""
-
-    token: str | None = field(default=None, repr=False)
-    basic: str | None = field(default=None, repr=False)
-    """base64 of ``username:password``, the value of a Basic Authorization header."""
-
-    def header(self) -> str | None:
-        if self.token:
-            return f"Bearer {self.token}"
-        if self.basic:
-            return f"Basic {self.basic}"
-        return None
+_USERINFO = re.compile(r"//[^/?#]*@")
 
 
 @dataclass(frozen=True)
@@ -59,6 +54,13 @@ class NpmConfig:
     """``@scope`` -> registry URL (ending in ``/``)."""
     auth: dict[str, AuthEntry] = field(default_factory=dict)
     """``//host[:port]/path/`` -> credentials, after ``${ENV}`` expansion."""
+    fetch_timeout: float | None = None
+    """npm's ``fetch-timeout`` in seconds (0: no limit per request); None when not configured."""
+    fetch_retries: int | None = None
+    """npm's ``fetch-retries``; None when not configured."""
+    untrusted_npmrc: str | None = None
+    """The scanned project's ``.npmrc``, when it exists and was not read because it is not
+    trusted."""
 
     def registry_for(self, package_name: str) -> str:
         if package_name.startswith("@") and "/" in package_name:
@@ -66,21 +68,25 @@ class NpmConfig:
             return self.scoped.get(scope, self.registry)
         return self.registry
 
-    def auth_header_for(self, url: str) -> str | None:
-        """The Authorization header for ``url``: credentials of the longest nerf-dart matching it.
+    def auth_header_for(self, target: RegistryUrl) -> str | None:
+        """The Authorization header for a request to ``target``, or None.
 
-        Like npm, the URL's host and path are shortened one segment at a time, so a registry's
-        token also covers tarballs under it, and never a different host.
+        The credentials of the longest nerf-dart matching the URL (see
+        :mod:`scanner.registry.credentials`), and only over https or to this machine.
         """
-        key = _url_key(url)
-        if key is None:
+        entry = configured_entry(self.auth, target)
+        if entry is None or not may_carry_credentials(target):
             return None
-        while len(key) > 2:
-            entry = self.auth.get(key)
-            if entry is not None and (header := entry.header()) is not None:
-                return header
-            key = re.sub(r"([^/]+|/)$", "", key)
-        return None
+        return entry.header()
+
+    def withheld_reason(self, target: RegistryUrl) -> str | None:
+        """Why configured credentials were not sent to ``target``; None when none were withheld."""
+        if configured_entry(self.auth, target) is None or may_carry_credentials(target):
+            return None
+        return (
+            f"credentials are configured for {target.authority}, but depscan sends them only "
+            "over https (or to localhost)"
+        )
 
 
 def resolve_npm_config(
@@ -89,25 +95,37 @@ def resolve_npm_config(
     env: Mapping[str, str],
     *,
     default_cache: Path | None = None,
+    trust_project_npmrc: bool = True,
 ) -> NpmConfig:
     """Resolve the registry configuration for a project the way npm would.
 
-    Raises :class:`RegistryError` for a configured registry that is not an http(s) URL, for
-    credentials not scoped to a registry (npm refuses them too), and when no layer sets a registry
-    and ``npm config get registry`` cannot tell.
+    With ``trust_project_npmrc`` false the project's ``.npmrc`` is not read, and npm (when it has
+    to be asked) runs outside the project, so it does not read that file either.
+
+    Raises :class:`RegistryError` for a configured registry that is not a usable http(s) URL, for
+    credentials not scoped to a registry (npm refuses them too), for configuration files that
+    cannot be read, and when no layer sets a registry and ``npm config get registry`` cannot tell.
     """
     home = env.get("HOME") or env.get("USERPROFILE") or str(Path.home())
     env_layer = {key: expand_env(value, env) for key, value in _env_layer(env).items()}
     project_file = project_dir / ".npmrc"
-    project_layer = _read_npmrc(project_file, env)
+    untrusted: str | None = None
+    if trust_project_npmrc:
+        project_layer = _read_npmrc(project_file, env)
+    else:
+        project_layer = {}
+        untrusted = str(project_file) if _is_file(project_file) else None
 
     user_file = _config_path(
         _first_str("userconfig", env_layer, project_layer) or "~/.npmrc", home, project_dir
     )
-    user_layer = {} if user_file == project_file else _read_npmrc(user_file, env)
+    # A user config that is the project's own file is the project's file, trusted or not.
+    user_layer = {} if _same_file(user_file, project_file) else _read_npmrc(user_file, env)
 
     global_file = _global_config_file(env, env_layer, project_layer, user_layer, home, project_dir)
-    global_layer = _read_npmrc(global_file, env) if global_file is not None else {}
+    global_layer: dict[str, str] = {}
+    if global_file is not None and not _same_file(global_file, project_file):
+        global_layer = _read_npmrc(global_file, env)
 
     for file, file_layer in ((project_file, project_layer), (user_file, user_layer)):
         _reject_unscoped_auth(file_layer, file)
@@ -129,8 +147,11 @@ def resolve_npm_config(
             registry = _normalize_registry(layer["registry"], source)
             break
     if registry is None:
-        registry = _normalize_registry(
-            _npm_default_registry(project_dir, env, default_cache), "npm config"
+        registry = npm_default_registry(
+            project_dir if trust_project_npmrc else None,
+            env,
+            default_cache,
+            lambda value: _normalize_registry(value, "npm config"),
         )
 
     merged: dict[str, str] = {}
@@ -141,7 +162,14 @@ def resolve_npm_config(
         match = _SCOPED_REGISTRY_KEY.match(key)
         if match and value:
             scoped[match.group(1)] = _normalize_registry(value, _source_of(key, layers))
-    return NpmConfig(registry=registry, scoped=scoped, auth=_auth_entries(merged, layers))
+    return NpmConfig(
+        registry=registry,
+        scoped=scoped,
+        auth=auth_entries(merged, lambda key: _source_of(key, layers)),
+        fetch_timeout=_fetch_timeout(merged, layers),
+        fetch_retries=_fetch_retries(merged, layers),
+        untrusted_npmrc=untrusted,
+    )
 
 
 def expand_env(text: str, env: Mapping[str, str]) -> str:
@@ -188,6 +216,10 @@ def _unquote(raw: str) -> str:
     text = raw.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
         inner = text[1:-1] if text[0] == "'" else text
+        if not inner.startswith('"'):
+            # Only a JSON string is a string setting; anything else (an array, a number of
+            # thousands of digits, nesting deep enough to exhaust the stack) stays as written.
+            return inner
         try:
             decoded = json.loads(inner)
         except ValueError:
@@ -211,13 +243,37 @@ def _unquote(raw: str) -> str:
 
 
 def _read_npmrc(path: Path, env: Mapping[str, str]) -> dict[str, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    """The settings of one npmrc file; a missing file (or a folder in its place) has none.
+
+    Read with the bounded reader: a FIFO, a device or a huge file given as a config path is a
+    one-line error naming it, never a hang.
+    """
+    if not _exists(path) or path.is_dir():
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"cannot read npm configuration: {exc}", subject=str(path)) from None
+    text = read_text(path, max_bytes=MAX_NPMRC_BYTES, error=RegistryError)
     return parse_npmrc(text, env)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        path.lstat()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, ValueError):
+        return a == b
 
 
 def _env_layer(env: Mapping[str, str]) -> dict[str, str]:
@@ -288,11 +344,26 @@ def _reject_unscoped_auth(layer: Mapping[str, str], source: Path) -> None:
 
 
 def _normalize_registry(value: str, source: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RegistryError(f"registry {value!r} is not an http(s) URL", subject=source)
-    url = value.strip()
+    """The canonical registry URL, ending in ``/``; one line naming ``source`` when unusable."""
+    text = value.strip()
+    try:
+        parsed = parse_url(text)
+    except UrlRefused as exc:
+        raise RegistryError(
+            f"registry {_shown(text)} is not usable: {exc}", subject=source
+        ) from None
+    if parsed.query or "#" in text:
+        raise RegistryError(
+            f"registry {_shown(text)} is not usable: a registry URL has no query or fragment",
+            subject=source,
+        )
+    url = parsed.url
     return url if url.endswith("/") else url + "/"
+
+
+def _shown(text: str) -> str:
+    """A configured URL as an error message may show it: credentials in it blanked out."""
+    return repr(_USERINFO.sub("//***@", text[:200]))
 
 
 def _source_of(key: str, layers: list[tuple[str, dict[str, str]]]) -> str:
@@ -302,129 +373,30 @@ def _source_of(key: str, layers: list[tuple[str, dict[str, str]]]) -> str:
     return "npm config"
 
 
-def _auth_entries(
+def _fetch_timeout(
     merged: Mapping[str, str], layers: list[tuple[str, dict[str, str]]]
-) -> dict[str, AuthEntry]:
-    fields_by_dart: dict[str, dict[str, str]] = {}
-    for key, value in merged.items():
-        if not key.startswith("//") or ":" not in key:
-            continue
-        dart, _, name = key.rpartition(":")
-        if name in _AUTH_FIELDS and value:
-            fields_by_dart.setdefault(_normalize_dart(dart), {})[name] = value
-
-    entries: dict[str, AuthEntry] = {}
-    for dart, fields in fields_by_dart.items():
-        # Same order as npm: a token wins, then username + password, then _auth.
-        if "_authToken" in fields:
-            entries[dart] = AuthEntry(token=fields["_authToken"])
-        elif "username" in fields and "_password" in fields:
-            password = _decode_password(fields["_password"], dart + ":_password", layers)
-            pair = f"{fields['username']}:{password}".encode()
-            entries[dart] = AuthEntry(basic=base64.b64encode(pair).decode("ascii"))
-        elif "_auth" in fields:
-            entries[dart] = AuthEntry(basic=fields["_auth"])
-    return entries
-
-
-def _decode_password(encoded: str, key: str, layers: list[tuple[str, dict[str, str]]]) -> str:
-    try:
-        return base64.b64decode(encoded, validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        raise RegistryError(
-            f"`{key}` is not base64 (npm stores `_password` base64-encoded)",
-            subject=_source_of(key, layers),
-        ) from None
-
-
-def _normalize_dart(dart: str) -> str:
-    host, slash, path = dart[2:].partition("/")
-    return "//" + host.lower() + slash + path
-
-
-def _url_key(url: str) -> str | None:
-    """``//host[:port]/path`` of a URL, with the default port dropped as URL parsers do."""
-    parts = urlsplit(url)
-    if not parts.hostname:
+) -> float | None:
+    """npm's ``fetch-timeout`` (milliseconds) in seconds."""
+    value = merged.get("fetch-timeout")
+    if not value:
         return None
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
+    if not re.fullmatch(r"[0-9]{1,12}", value.strip()):
+        raise RegistryError(
+            f"`fetch-timeout` must be a whole number of milliseconds, not {value[:40]!r}",
+            subject=_source_of("fetch-timeout", layers),
+        )
+    return int(value) / 1000
+
+
+def _fetch_retries(
+    merged: Mapping[str, str], layers: list[tuple[str, dict[str, str]]]
+) -> int | None:
+    value = merged.get("fetch-retries")
+    if not value:
         return None
-    default_port = {"http": 80, "https": 443}.get(parts.scheme)
-    if port is not None and port != default_port:
-        host = f"{host}:{port}"
-    return f"//{host}{parts.path or '/'}"
-
-
-def _npm_default_registry(
-    project_dir: Path, env: Mapping[str, str], cache_file: Path | None
-) -> str:
-    """npm's built-in default registry, remembered per npm installation.
-
-    Only asked for when no configuration layer sets a registry, and then npm's answer depends on
-    nothing but the npm installation itself, while starting node costs a few hundred milliseconds
-    on every scan. The answer is cached keyed by the npm executable's real path and mtime.
-    """
-    search_path = env.get("PATH")
-    npm = shutil.which("npm", path=search_path) if search_path else None
-    key = None
-    if npm is not None and cache_file is not None:
-        real = os.path.realpath(npm)
-        with contextlib.suppress(OSError):
-            key = f"{real}:{os.stat(real).st_mtime_ns}"
-    if key is not None and cache_file is not None:
-        with contextlib.suppress(OSError, ValueError):
-            cached = json.loads(cache_file.read_text(encoding="utf-8"))
-            if isinstance(cached, dict) and isinstance(cached.get(key), str):
-                return str(cached[key])
-    value = _npm_config_get_registry(project_dir, env)
-    if key is not None and cache_file is not None:
-        with contextlib.suppress(OSError):
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({key: value}), encoding="utf-8")
-            os.replace(tmp, cache_file)
-    return value
-
-
-def _npm_config_get_registry(project_dir: Path, env: Mapping[str, str]) -> str:
-    """Ask npm for its registry: the last resort, which also knows npm's built-in default."""
-    hint = "pass --registry or set `registry=` in an .npmrc"
-    search_path = env.get("PATH")
-    npm = shutil.which("npm", path=search_path) if search_path else None
-    if npm is None:
+    if not re.fullmatch(r"[0-9]{1,6}", value.strip()):
         raise RegistryError(
-            f"could not determine the npm registry: npm is not on PATH; {hint}", subject="registry"
+            f"`fetch-retries` must be a whole number, not {value[:40]!r}",
+            subject=_source_of("fetch-retries", layers),
         )
-    try:
-        completed = subprocess.run(
-            [npm, "config", "get", "registry"],
-            cwd=project_dir,
-            env=dict(env),
-            capture_output=True,
-            text=True,
-            timeout=NPM_CONFIG_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise RegistryError(
-            f"could not determine the npm registry: `npm config get registry` timed out; {hint}",
-            subject="registry",
-        ) from None
-    except OSError as exc:
-        raise RegistryError(
-            f"could not determine the npm registry: cannot run npm ({exc.strerror}); {hint}",
-            subject="registry",
-        ) from None
-    value = completed.stdout.strip().splitlines()[-1].strip() if completed.stdout.strip() else ""
-    if completed.returncode != 0 or not value or value in ("undefined", "null"):
-        raise RegistryError(
-            f"could not determine the npm registry: `npm config get registry` failed "
-            f"(exit {completed.returncode}); {hint}",
-            subject="registry",
-        )
-    return value
+    return min(int(value), MAX_FETCH_RETRIES)

@@ -1,8 +1,9 @@
 """Checking a downloaded tarball against the hash the lockfile or registry recorded for it.
 
 Nothing reads a registry tarball before this passes: a tarball whose bytes are not the ones that
-were published must never be parsed, let alone diffed. Which hash counts (the strongest SRI entry,
-else the hex sha1 ``shasum``) is decided in one place, shared with the registry client.
+were published must never be parsed, let alone diffed. Which hash counts (the strongest usable SRI
+entry, else the hex sha1 ``shasum``) is decided by the project's one SRI parser,
+:mod:`scanner.registry.tarball_hash`, which the registry client and lockfile hygiene use too.
 """
 
 from __future__ import annotations

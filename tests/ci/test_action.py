@@ -29,6 +29,9 @@ def _github_env(tmp_path: Path, repo: Path, **extra: str) -> dict[str, str]:
         RUNNER_TEMP=str(runner / "temp"),
         INPUT_OFFLINE="true",
         INPUT_FORMAT="text",
+        # The Action does not read the repository's own .npmrc (docs/ci.md); a workflow names its
+        # registry the way actions/setup-node does, outside the repository.
+        npm_config_registry="https://registry.example.test/",
     )
     env.update(extra)
     return env

@@ -18,7 +18,7 @@ from scanner.model import (
 
 REGISTRY = "https://registry.example.test/"
 SHA512_A = "sha512-" + "A" * 86 + "=="
-SHA512_B = "sha512-" + "B" * 86 + "=="
+SHA512_B = "sha512-" + "B" * 85 + "A=="  # canonical base64: the unused low bits are zero
 SHA1 = "sha1-2Klr13/Wjfd5OnMDajug1UBdR3s="
 
 

@@ -12,6 +12,7 @@ import pytest
 from scanner.errors import RegistryError
 from scanner.registry import npmrc
 from scanner.registry.npmrc import expand_env, parse_npmrc, resolve_npm_config
+from scanner.registry.url import parse_url
 
 REG = "https://registry.example.test/"
 
@@ -48,6 +49,12 @@ class Layout:
 @pytest.fixture
 def layout(tmp_path: Path) -> Layout:
     return Layout(tmp_path)
+
+
+def _header(config: npmrc.NpmConfig, url: str) -> str | None:
+    """The Authorization header ``config`` gives a request to ``url`` (parsed once, as the
+    client does)."""
+    return config.auth_header_for(parse_url(url))
 
 
 def _fake_npm_on_path(layout: Layout) -> None:
@@ -254,20 +261,20 @@ def test_token_auth_with_env_expansion(layout: Layout) -> None:
         "//corp.example.test/npm/:_authToken=${CORP_TOKEN}\n"
     )
     config = layout.resolve()
-    assert config.auth_header_for("https://corp.example.test/npm/@corp%2fpkg") == "Bearer tok-123"
+    assert _header(config, "https://corp.example.test/npm/@corp%2fpkg") == "Bearer tok-123"
     assert (
-        config.auth_header_for("https://corp.example.test/npm/@corp/pkg/-/pkg-1.0.0.tgz")
+        _header(config, "https://corp.example.test/npm/@corp/pkg/-/pkg-1.0.0.tgz")
         == "Bearer tok-123"
     )
     # Never to another host, nor to a path of the same host outside the nerf-dart.
-    assert config.auth_header_for("https://registry.example.test/npm/pkg") is None
-    assert config.auth_header_for("https://corp.example.test/other/pkg") is None
-    assert config.auth_header_for("https://corp.example.test.evil.test/npm/pkg") is None
+    assert _header(config, "https://registry.example.test/npm/pkg") is None
+    assert _header(config, "https://corp.example.test/other/pkg") is None
+    assert _header(config, "https://corp.example.test.evil.test/npm/pkg") is None
 
 
 def test_optional_env_expands_to_empty_and_gives_no_auth(layout: Layout) -> None:
     layout.project_rc(f"registry={REG}\n//registry.example.test/:_authToken=${{NOPE?}}\n")
-    assert layout.resolve().auth_header_for(REG + "pkg") is None
+    assert _header(layout.resolve(), REG + "pkg") is None
 
 
 def test_username_and_password_make_basic_auth(layout: Layout) -> None:
@@ -277,7 +284,7 @@ def test_username_and_password_make_basic_auth(layout: Layout) -> None:
         f"//registry.example.test/:_password={password_b64}\n"
     )
     layout.project_rc(f"registry={REG}\n")
-    header = layout.resolve().auth_header_for(REG + "left-pad")
+    header = _header(layout.resolve(), REG + "left-pad")
     assert header is not None and header.startswith("Basic ")
     assert base64.b64decode(header.removeprefix("Basic ")) == b"alice:p@ss:word"
 
@@ -294,7 +301,7 @@ def test_legacy_auth_value(layout: Layout) -> None:
     encoded = base64.b64encode(b"bob:pw").decode()
     layout.global_rc(f"//registry.example.test/:_auth={encoded}\n")
     layout.project_rc(f"registry={REG}\n")
-    assert layout.resolve().auth_header_for(REG + "x") == f"Basic {encoded}"
+    assert _header(layout.resolve(), REG + "x") == f"Basic {encoded}"
 
 
 def test_token_beats_basic_for_the_same_registry(layout: Layout) -> None:
@@ -302,14 +309,14 @@ def test_token_beats_basic_for_the_same_registry(layout: Layout) -> None:
     layout.global_rc(f"//registry.example.test/:_auth={encoded}\n")
     layout.user_rc("//registry.example.test/:_authToken=tok\n")
     layout.project_rc(f"registry={REG}\n")
-    assert layout.resolve().auth_header_for(REG + "x") == "Bearer tok"
+    assert _header(layout.resolve(), REG + "x") == "Bearer tok"
 
 
 def test_auth_from_higher_layer_overrides_lower(layout: Layout) -> None:
     layout.global_rc("//registry.example.test/:_authToken=global-token\n")
     layout.user_rc("//registry.example.test/:_authToken=user-token\n")
     layout.project_rc(f"registry={REG}\n")
-    assert layout.resolve().auth_header_for(REG + "x") == "Bearer user-token"
+    assert _header(layout.resolve(), REG + "x") == "Bearer user-token"
 
 
 def test_longest_nerf_dart_wins_and_port_matters(layout: Layout) -> None:
@@ -320,11 +327,11 @@ def test_longest_nerf_dart_wins_and_port_matters(layout: Layout) -> None:
         "//registry.example.test:8443/:_authToken=port-token\n"
     )
     config = layout.resolve()
-    assert config.auth_header_for("https://registry.example.test/team/pkg") == "Bearer team-token"
-    assert config.auth_header_for("https://registry.example.test/pkg") == "Bearer host-token"
-    assert config.auth_header_for("https://registry.example.test:443/pkg") == "Bearer host-token"
-    assert config.auth_header_for("https://registry.example.test:8443/pkg") == "Bearer port-token"
-    assert config.auth_header_for("https://REGISTRY.example.test/pkg") == "Bearer host-token"
+    assert _header(config, "https://registry.example.test/team/pkg") == "Bearer team-token"
+    assert _header(config, "https://registry.example.test/pkg") == "Bearer host-token"
+    assert _header(config, "https://registry.example.test:443/pkg") == "Bearer host-token"
+    assert _header(config, "https://registry.example.test:8443/pkg") == "Bearer port-token"
+    assert _header(config, "https://REGISTRY.example.test/pkg") == "Bearer host-token"
 
 
 def test_secrets_do_not_show_in_repr(layout: Layout) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from scanner.errors import TarballError
-from scanner.registry.tarball_hash import parse_sri
+from scanner.registry.tarball_hash import parse_integrity
 from scanner.tarball.integrity import sri_sha512, verify_integrity
 
 DATA = b"the published tarball bytes"
@@ -62,6 +62,7 @@ def test_no_hash_at_all_is_refused() -> None:
 
 def test_parse_sri_keeps_known_algorithms_with_right_length() -> None:
     short = "sha512-" + base64.b64encode(b"too short").decode()
-    parsed = parse_sri(f"{sri('sha256', DATA)}?opt {short} foo-bar")
-    assert list(parsed) == ["sha256"]
-    assert parsed["sha256"] == [hashlib.sha256(DATA).digest()]
+    parsed = parse_integrity(f"{sri('sha256', DATA)}?opt {short} foo-bar")
+    assert parsed.algorithms == {"sha256"}
+    assert parsed.digests("sha256") == {hashlib.sha256(DATA).digest()}
+    assert len(parsed.problems) == 2

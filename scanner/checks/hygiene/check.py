@@ -42,8 +42,9 @@ class LockfileHygieneCheck:
 
     Each finding's ``details["rule"]`` names the rule: ``host``, ``insecure-protocol``, ``scheme``,
     ``name-mismatch``, ``version-mismatch``, ``integrity-missing``, ``integrity-sha1``,
-    ``integrity-invalid``, ``integrity-conflict``, ``source``, ``range-unsatisfied``, and
-    ``registry-unconfigured`` (the lockfile's main host, which no configuration names). Bundled
+    ``integrity-invalid``, ``integrity-malformed``, ``integrity-conflict``, ``source``,
+    ``range-unsatisfied``, and ``registry-unconfigured`` (the lockfile's main host, which no
+    configuration names). Bundled
     packages and the contents of folders linked from outside the project are not installed from
     their own entry, so only the range rule looks at them.
     """

@@ -4,12 +4,20 @@ Without a strong hash npm installs whatever the URL serves. Two entries of one `
 different hashes mean one of them is not the registry's tarball. A lockfile that records no
 integrity at all (yarn berry keeps its own checksum format) gets one NotChecked, not a finding per
 package.
+
+Values are read by the project's one SRI parser (:func:`scanner.registry.tarball_hash.
+parse_integrity`), the same that tarball verification uses:
+
+- ``integrity-invalid`` (medium): no entry npm could verify the tarball with (``sha512-abc``,
+  ``SHA512-<valid>``, ``md5-...``, text that is not SRI): as good as no integrity at all;
+- ``integrity-malformed``: some entries are unusable but others verify the tarball; low when a
+  usable entry is stronger than sha1, medium when only sha1 is left;
+- ``integrity-sha1`` (low): only sha1 hashes;
+- ``integrity-conflict`` (high): two entries of one version whose hashes of one algorithm differ.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Sequence
 
 from scanner.checks.hygiene._common import CHECK_ID, rule_finding
@@ -23,32 +31,21 @@ from scanner.model import (
     Severity,
     SourceKind,
 )
+from scanner.registry.tarball_hash import Integrity, parse_integrity
 
-STRONG_ALGORITHMS = frozenset({"sha256", "sha384", "sha512"})
-_ALGORITHMS = STRONG_ALGORITHMS | {"sha1"}
-_BASE64 = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
-
-
-def parse_integrity(text: str) -> dict[str, frozenset[str]]:
-    """Algorithm -> digests of an SRI string (several space-separated hashes allowed).
-
-    Tokens that are not ``<sha1|sha256|sha384|sha512>-<base64>`` are ignored, as npm's ssri does.
-    """
-    digests: dict[str, set[str]] = defaultdict(set)
-    for token in text.split():
-        algorithm, _, rest = token.partition("-")
-        digest = rest.split("?", 1)[0]
-        if algorithm.lower() in _ALGORITHMS and _BASE64.match(digest):
-            digests[algorithm.lower()].add(digest)
-    return {algorithm: frozenset(values) for algorithm, values in digests.items()}
+_SHOWN_VALUE_CHARS = 120
 
 
 def _line_note(node: PackageNode) -> str:
     return f" (line {node.line})" if node.line is not None else ""
 
 
-def _conflicts(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
-    return any(a[alg].isdisjoint(b[alg]) for alg in a.keys() & b.keys())
+def _conflicts(a: Integrity, b: Integrity) -> bool:
+    return any(a.digests(alg).isdisjoint(b.digests(alg)) for alg in a.algorithms & b.algorithms)
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= _SHOWN_VALUE_CHARS else value[:_SHOWN_VALUE_CHARS] + "...")
 
 
 def _yarn_sha1(node: PackageNode) -> str | None:
@@ -66,7 +63,7 @@ def check_integrity(lockfile: Lockfile, nodes: Sequence[PackageNode]) -> CheckRe
         return CheckResult(not_checked=(NotChecked(CHECK_ID, reason),))
 
     findings: list[Finding] = []
-    parsed: dict[tuple[str, str], list[tuple[PackageNode, dict[str, frozenset[str]]]]] = {}
+    parsed: dict[tuple[str, str], list[tuple[PackageNode, Integrity]]] = {}
     for node in registry_nodes:
         if node.integrity is None:
             if _yarn_sha1(node):
@@ -85,17 +82,27 @@ def check_integrity(lockfile: Lockfile, nodes: Sequence[PackageNode]) -> CheckRe
                 )
             continue
         hashes = parse_integrity(node.integrity)
-        if not hashes:
+        if not hashes.usable:
             findings.append(
                 rule_finding(
                     lockfile, node, "integrity-invalid", Severity.MEDIUM,
-                    f"{node.spec_id} has an integrity value that is not an SRI hash: "
-                    f"{node.integrity!r}",
-                    integrity=node.integrity,
+                    f"{node.spec_id} has an integrity value npm cannot verify its tarball with "
+                    f"({hashes.problems[0]}): {_shown(node.integrity)}",
+                    integrity=node.integrity, problems=list(hashes.problems),
                 )
             )
             continue
-        if not hashes.keys() & STRONG_ALGORITHMS:
+        if hashes.problems:
+            findings.append(
+                rule_finding(
+                    lockfile, node, "integrity-malformed",
+                    Severity.LOW if hashes.strong else Severity.MEDIUM,
+                    f"{node.spec_id} has an integrity entry npm ignores ({hashes.problems[0]}); "
+                    f"only its other entries verify the tarball: {_shown(node.integrity)}",
+                    integrity=node.integrity, problems=list(hashes.problems),
+                )
+            )
+        if not hashes.strong:
             findings.append(
                 rule_finding(
                     lockfile, node, "integrity-sha1", Severity.LOW,
