@@ -8,9 +8,13 @@ cache is JSON that :func:`trim_packument` reads exactly like a registry answer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, Packument, Signature, VersionInfo
+
+# ``scheme://anything@``: the part of a URL's authority before an ``@``, where credentials go.
+_URL_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)([^/?#]*@)")
 
 
 class NotAPackument(ValueError):
@@ -81,7 +85,7 @@ def _trim_version(version: str, manifest: dict[str, Any], package_name: str) -> 
         maintainers=_people(manifest.get("maintainers")),
         integrity=_str_or_none(dist.get("integrity")),
         shasum=_str_or_none(dist.get("shasum")),
-        tarball=_str_or_none(dist.get("tarball")),
+        tarball=_without_userinfo(_str_or_none(dist.get("tarball"))),
         signatures=_signatures(dist.get("signatures")),
         attestations=dist["attestations"] if isinstance(dist.get("attestations"), dict) else None,
         dependencies=_str_map(manifest.get("dependencies")),
@@ -132,6 +136,14 @@ def _version_to_manifest(info: VersionInfo) -> dict[str, Any]:
     if info.deprecated is not None:
         manifest["deprecated"] = info.deprecated
     return manifest
+
+
+def _without_userinfo(url: str | None) -> str | None:
+    """A tarball URL with any ``user:password@`` blanked out, so no credential reaches the cache.
+
+    The result still holds an ``@``, so the client still refuses to fetch it, saying why.
+    """
+    return _URL_USERINFO.sub(r"\1***@", url) if url else url
 
 
 def _str_or_none(value: object) -> str | None:

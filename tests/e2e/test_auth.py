@@ -7,6 +7,8 @@ import base64
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.helpers import Depscan, Locked, header, write_lockfile
 from tests.support.registry_server import FixtureRegistry, write_packument
 
@@ -106,3 +108,54 @@ def test_unscoped_token_is_refused_like_npm_does(
     assert lines[0].startswith(f"depscan: error: {npmrc}: ")
     assert "_authToken" in lines[0] and TEST_TOKEN not in lines[0]
     assert server.requests == []
+
+
+# -- whose .npmrc decides: the scanned repository's, or only the user's ----------------------------
+
+
+def _project_npmrc_pointing_at(depscan: Depscan, server: FixtureRegistry) -> None:
+    (depscan.project / ".npmrc").write_text(
+        f"registry={server.url}\n{_nerf_dart(server)}:_authToken=${{NODE_AUTH_TOKEN}}\n",
+        encoding="utf-8",
+    )
+    depscan.env_extra["NODE_AUTH_TOKEN"] = TEST_TOKEN
+
+
+def _user_registry(depscan: Depscan, server: FixtureRegistry) -> None:
+    depscan.home.mkdir(parents=True, exist_ok=True)
+    (depscan.home / "user-npmrc").write_text(f"registry={server.url}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "project_npmrc_used"),
+    [
+        ((), True),  # a plain scan of one's own project reads it, as npm does
+        (("--no-trust-project-npmrc",), False),
+        (("--base", "BASE"), False),  # pull-request mode: the repository is the author's
+        (("--base", "BASE", "--trust-project-npmrc"), True),
+    ],
+    ids=["plain", "plain-untrusted", "pull-request", "pull-request-trusted"],
+)
+def test_the_project_npmrc_is_read_only_where_it_is_trusted(
+    depscan: Depscan,
+    server: FixtureRegistry,
+    registry_root: Path,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    project_npmrc_used: bool,
+) -> None:
+    base = write_lockfile(tmp_path / "base", registry_root, [Locked("left-pad", "1.2.0")])
+    write_lockfile(depscan.project, registry_root, [Locked("event-stream", "3.3.6")])
+    _user_registry(depscan, server)
+    with FixtureRegistry(registry_root) as project_registry:
+        _project_npmrc_pointing_at(depscan, project_registry)
+        run = depscan.run(*(str(base) if a == "BASE" else a for a in args))
+
+    used, unused = (project_registry, server) if project_npmrc_used else (server, project_registry)
+    assert used.count("/event-stream") == 1 and unused.received == []
+    expected = {f"Bearer {TEST_TOKEN}"} if project_npmrc_used else {None}
+    assert {header(r, "Authorization") for r in used.received} == expected
+    note = f"{depscan.project / '.npmrc'}: not read"
+    assert (note in run.stderr) is not project_npmrc_used
+    assert TEST_TOKEN not in run.stdout and TEST_TOKEN not in run.stderr
+    run.finding_for("publishers", "event-stream@3.3.6", "publisher-takeover")

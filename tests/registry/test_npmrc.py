@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -433,3 +434,148 @@ def test_default_prefix_comes_from_the_node_executable(layout: Layout, tmp_path:
     del layout.env["PREFIX"]
     layout.env["PATH"] = str(node_prefix / "bin")
     assert layout.resolve().registry == "https://node-prefix.example.test/"
+
+
+# -- the scanned project's .npmrc when it is not trusted -----------------------------------------
+
+
+def test_an_untrusted_project_npmrc_decides_nothing(layout: Layout) -> None:
+    layout.env["NODE_AUTH_TOKEN"] = "ci-secret"
+    layout.user_rc(f"registry={REG}\n//registry.example.test/:_authToken=user-token\n")
+    layout.project_rc(
+        "registry=http://127.0.0.1:9/\n"
+        "@corp:registry=https://evil.example.test/\n"
+        "//127.0.0.1:9/:_authToken=${NODE_AUTH_TOKEN}\n"
+        "//registry.example.test/:_authToken=${NODE_AUTH_TOKEN}\n"
+        "fetch-retries=9\n"
+    )
+    trusted = layout.resolve()
+    assert trusted.registry == "http://127.0.0.1:9/"
+    assert _header(trusted, "http://127.0.0.1:9/x") == "Bearer ci-secret"
+    # Trusted, the file also picks which user config is read: here one that must not hang.
+    (layout.project / ".npmrc").write_text(
+        (layout.project / ".npmrc").read_text() + "userconfig=/dev/zero\n"
+    )
+    with pytest.raises(RegistryError) as raised:
+        layout.resolve()
+    assert raised.value.subject == "/dev/zero"
+
+    config = resolve_npm_config(layout.project, None, layout.env, trust_project_npmrc=False)
+    assert config.registry == REG
+    assert config.scoped == {}
+    assert config.fetch_retries is None
+    assert _header(config, "http://127.0.0.1:9/x") is None
+    assert _header(config, REG + "x") == "Bearer user-token"
+    assert "ci-secret" not in repr(config) and config.untrusted_npmrc == str(
+        layout.project / ".npmrc"
+    )
+
+
+def test_untrusted_mode_without_a_project_npmrc_has_nothing_to_report(layout: Layout) -> None:
+    layout.user_rc(f"registry={REG}\n")
+    config = resolve_npm_config(layout.project, None, layout.env, trust_project_npmrc=False)
+    assert config.untrusted_npmrc is None
+
+
+def test_a_user_config_that_is_the_project_file_is_not_trusted_either(layout: Layout) -> None:
+    layout.project_rc("registry=https://project.example.test/\n")
+    layout.env["npm_config_userconfig"] = str(layout.project / ".npmrc")
+    layout.env["npm_config_registry"] = REG
+    config = resolve_npm_config(layout.project, None, layout.env, trust_project_npmrc=False)
+    assert config.registry == REG
+
+
+def test_npm_runs_outside_an_untrusted_project(
+    layout: Layout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fake_npm_on_path(layout)
+    layout.project_rc("registry=https://evil.example.test/\n")
+    seen: list[Path] = []
+
+    def fake_run(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        seen.append(Path(kwargs["cwd"]))
+        assert not (Path(kwargs["cwd"]) / ".npmrc").exists()
+        return subprocess.CompletedProcess(args, 0, stdout="https://npm-default.example.test/\n")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    config = resolve_npm_config(layout.project, None, layout.env, trust_project_npmrc=False)
+    assert config.registry == "https://npm-default.example.test/"
+    assert seen and seen[0] != layout.project and not seen[0].is_relative_to(layout.project)
+
+
+# -- configuration that cannot be used is one line naming its file --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("registry=http://[::1/", "closing ']'"),
+        ("registry=https://user:hunter2@registry.example.test/", "credentials"),
+        ("registry=https://registry.example.test/?token=abc", "no query"),
+        ("registry='" + "[" * 100_000 + "]" * 100_000 + "'", "not usable"),
+        ('registry="\\ud800"', "non-ASCII"),
+        (f"registry={REG}\n@corp:registry=http://127.0.0.1:9\\@registry.example.test/",
+         "backslash"),
+    ],
+)
+def test_unusable_registry_values_name_the_file(layout: Layout, line: str, reason: str) -> None:
+    layout.user_rc(line + "\n")
+    with pytest.raises(RegistryError) as raised:
+        layout.resolve()
+    assert raised.value.subject == str(layout.home / ".npmrc")
+    one_line = raised.value.one_line()
+    assert reason in one_line and "hunter2" not in one_line
+    assert len(one_line) < 400
+
+
+def test_quoted_json_values_never_raise() -> None:
+    deep = "'" + "[" * 100_000 + "]" * 100_000 + "'"
+    settings = parse_npmrc(f"a={deep}\nb='\"x\"'\nc=\"{'9' * 5000}\"\nd='{{\"k\": 1}}'\n", {})
+    assert settings["a"].startswith("[[[") and settings["b"] == "x"
+    assert settings["c"] == "9" * 5000 and settings["d"] == '{"k": 1}'
+
+
+def test_a_token_a_header_cannot_carry_names_the_file(layout: Layout) -> None:
+    layout.user_rc(f'registry={REG}\n//registry.example.test/:_authToken="tok\\r\\nX-Evil: 1"\n')
+    with pytest.raises(RegistryError) as raised:
+        layout.resolve()
+    assert raised.value.subject == str(layout.home / ".npmrc")
+    assert "X-Evil" not in raised.value.one_line()
+
+
+def test_a_fifo_as_user_config_is_an_error_not_a_hang(layout: Layout) -> None:
+    fifo = layout.home / "fifo-npmrc"
+    os.mkfifo(fifo)
+    layout.env["npm_config_userconfig"] = str(fifo)
+    layout.env["npm_config_registry"] = REG
+    with pytest.raises(RegistryError) as raised:
+        layout.resolve()
+    assert raised.value.subject == str(fifo)
+    assert "not a regular file" in raised.value.message
+
+
+def test_a_directory_where_a_config_file_goes_is_no_config(layout: Layout) -> None:
+    (layout.project / ".npmrc").mkdir()
+    layout.user_rc(f"registry={REG}\n")
+    assert layout.resolve().registry == REG
+
+
+# -- npm's fetch settings -------------------------------------------------------------------------
+
+
+def test_fetch_timeout_and_retries(layout: Layout) -> None:
+    layout.user_rc(f"registry={REG}\nfetch-timeout=1500\nfetch-retries=50\n")
+    config = layout.resolve()
+    assert config.fetch_timeout == 1.5
+    assert config.fetch_retries == npmrc.MAX_FETCH_RETRIES
+    layout.user_rc(f"registry={REG}\n")
+    config = layout.resolve()
+    assert config.fetch_timeout is None and config.fetch_retries is None
+
+
+@pytest.mark.parametrize("line", ["fetch-timeout=soon", "fetch-retries=-1", "fetch-timeout=1e9"])
+def test_fetch_settings_that_are_not_numbers_name_the_file(layout: Layout, line: str) -> None:
+    layout.user_rc(f"registry={REG}\n{line}\n")
+    with pytest.raises(RegistryError) as raised:
+        layout.resolve()
+    assert raised.value.subject == str(layout.home / ".npmrc")

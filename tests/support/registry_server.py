@@ -9,11 +9,19 @@ Layout under ``root``:
 
 ``{registry}`` in a JSON file is replaced with the server's base URL, so ``dist.tarball`` can point
 back at the server. Answers carry an ETag and honour ``If-None-Match`` with 304.
+
+Misbehaviour, per path, for tests of a hostile registry: :meth:`FixtureRegistry.fail` (a status,
+with headers such as ``Retry-After``), :meth:`FixtureRegistry.redirect` (a 3xx to any
+``Location``) and :meth:`FixtureRegistry.trickle` (the answer one byte at a time, optionally the
+status line and headers too). Every request is recorded with its headers in ``received``; a
+request sent to the server as a proxy (an absolute URL in the request line) is recorded with the
+path of that URL and the ``Host`` header the client sent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 import time
@@ -34,6 +42,12 @@ class _PlannedFailure:
 
 
 @dataclass(frozen=True)
+class _Trickle:
+    seconds_per_byte: float
+    headers_too: bool
+
+
+@dataclass(frozen=True)
 class ReceivedRequest:
     path: str
     """The path as sent (still percent-encoded), without the query string."""
@@ -51,6 +65,9 @@ class FixtureRegistry:
         self.requests: list[str] = []
         self.received: list[ReceivedRequest] = []
         self._failures: dict[str, _PlannedFailure] = {}
+        self._redirects: dict[str, tuple[int, str]] = {}
+        self._trickles: dict[str, _Trickle] = {}
+        self._closing = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -71,6 +88,7 @@ class FixtureRegistry:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._closing.set()  # trickling answers stop at their next byte
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -87,6 +105,17 @@ class FixtureRegistry:
         """Answer the next ``times`` requests for ``path`` (decoded or as sent) with ``status``."""
         with self._lock:
             self._failures[unquote(path)] = _PlannedFailure(status, times, body, headers or {})
+
+    def redirect(self, path: str, location: str, status: int = 302) -> None:
+        """Answer every request for ``path`` with ``status`` and ``Location: location``."""
+        with self._lock:
+            self._redirects[unquote(path)] = (status, location)
+
+    def trickle(self, path: str, seconds_per_byte: float, headers_too: bool = False) -> None:
+        """Send the answer for ``path`` one byte every ``seconds_per_byte`` (the body only, or the
+        status line and headers as well), as a server that never quite times out would."""
+        with self._lock:
+            self._trickles[unquote(path)] = _Trickle(seconds_per_byte, headers_too)
 
     def count(self, path: str) -> int:
         """How many requests arrived for ``path`` (compared decoded)."""
@@ -152,6 +181,15 @@ def _handler_for(registry: FixtureRegistry) -> type[BaseHTTPRequestHandler]:
             if planned is not None:
                 self._send(planned.status, planned.body, "text/plain", planned.headers)
                 return
+            with registry._lock:
+                redirect = registry._redirects.get(unquote(raw_path))
+                trickle = registry._trickles.get(unquote(raw_path))
+            if redirect is not None:
+                self._send(redirect[0], b"", "text/plain", {"Location": redirect[1]})
+                return
+            if trickle is not None:
+                self._trickle(trickle, registry._answer(unquote(raw_path)))
+                return
             answer = registry._answer(unquote(raw_path))
             if answer is None:
                 self._send(404, json.dumps({"error": "Not found"}).encode(), "application/json")
@@ -183,6 +221,28 @@ def _handler_for(registry: FixtureRegistry) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 self.wfile.write(body)
+
+        def _trickle(self, trickle: _Trickle, answer: tuple[bytes, str] | None) -> None:
+            body = answer[0] if answer is not None else b'{"error":"Not found"}'
+            head = (
+                f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode("ascii")
+            data = head + body
+            try:
+                if not trickle.headers_too:
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    data = body
+                for index in range(len(data)):
+                    if registry._closing.wait(trickle.seconds_per_byte):
+                        break
+                    self.wfile.write(data[index : index + 1])
+                    self.wfile.flush()
+            except OSError:
+                # The client gave up, as it should; what is still buffered goes nowhere.
+                self.wfile = io.BytesIO()
+            self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # tests read `registry.requests`; stderr noise helps no one
