@@ -10,7 +10,9 @@ reported as not checked, or as one line on stderr with exit code 2.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from tests.e2e.helpers import (
     Run,
     copy_fixture_registry,
     header,
+    isolated_env,
     read_packument,
     write_json,
     write_lockfile,
@@ -325,3 +328,48 @@ def test_findings_json_holds_no_secret(
     reason = run.not_checked_packages("publishers")["event-stream@3.3.6"]
     assert "HTTP 401" in reason
     assert SECRET not in json.dumps(run.report)
+
+
+@pytest.mark.parametrize("trusted", [None, "true"], ids=["default", "opted-in"])
+def test_the_action_reads_the_repository_npmrc_only_when_told_to(
+    depscan: Depscan,
+    registry_root: Path,
+    server_a: FixtureRegistry,
+    server_b: FixtureRegistry,
+    tmp_path: Path,
+    trusted: str | None,
+) -> None:
+    """The Action on a push (no pull request, no base): still the repository's .npmrc is not
+    read unless DEPSCAN_TRUST_PROJECT_NPMRC says so."""
+    from scanner.action import run as run_action
+
+    _user_npmrc(depscan, f"registry={server_a.url}\n")
+    (depscan.project / ".npmrc").write_text(
+        f"registry={server_b.url}\n//{_authority(server_b)}/:_authToken=${{NODE_AUTH_TOKEN}}\n",
+        encoding="utf-8",
+    )
+    lockfile = write_lockfile(depscan.project, registry_root, [Locked("event-stream", "3.3.6")])
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    env = isolated_env(depscan.home, {"NODE_AUTH_TOKEN": CI_SECRET})
+    env.update(
+        GITHUB_EVENT_NAME="push", INPUT_PATH=str(lockfile), INPUT_FORMAT="json",
+        RUNNER_TEMP=str(runner), GITHUB_OUTPUT=str(runner / "output"),
+        DEPSCAN_CACHE_DIR=str(depscan.cache_dir),
+    )
+    if trusted is not None:
+        env["DEPSCAN_TRUST_PROJECT_NPMRC"] = trusted
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [k for k in os.environ if k.lower().startswith("npm_config_")]:
+            patch.delenv(key)
+        for key, value in env.items():
+            patch.setenv(key, value)
+        code = run_action(env, depscan.project, out)
+
+    assert code == 1  # event-stream@3.3.6 is known-malicious either way
+    used, unused = (server_b, server_a) if trusted else (server_a, server_b)
+    assert used.count("/event-stream") == 1 and unused.received == []
+    expected = {f"Bearer {CI_SECRET}"} if trusted else {None}
+    assert {header(r, "Authorization") for r in used.received} == expected
+    assert CI_SECRET not in out.getvalue()
