@@ -64,7 +64,7 @@ class RegistryClient:
 
     Thread-safe. ``jobs`` bounds both the concurrent requests and the connection pool; retries
     (with exponential back-off, or the server's capped ``Retry-After``) cover 429, 5xx, timeouts
-    and broken connections.
+    and broken connections; nothing is fetched after the registry deadline.
     """
 
     def __init__(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import math
 import socket
 import threading
 import time
@@ -29,6 +30,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from scanner import __version__
 
 _current = threading.local()
+_LONGEST_WAIT_SECONDS = 3600.0
 
 
 def _shut(sock: Any) -> None:
@@ -52,7 +54,8 @@ class AttemptGuard:
 
     def __enter__(self) -> AttemptGuard:
         _current.guard = self
-        self._watchdog.add(self)
+        if math.isfinite(self.expires_at):  # no limit at all: nothing to watch for
+            self._watchdog.add(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -125,7 +128,7 @@ class Watchdog:
                     guard.expire()
                 if not self._heap:
                     break
-                self._condition.wait(self._heap[0][0] - now)
+                self._condition.wait(min(self._heap[0][0] - now, _LONGEST_WAIT_SECONDS))
             self._thread = None
 
 

@@ -157,10 +157,6 @@ def normalise_nerf_dart(dart: str) -> str:
     return f"//{host}{path}"
 
 
-def describe_refusal(exc: UrlRefused) -> str:
-    return f"URL refused: {exc}"
-
-
 def _check_characters(text: str) -> None:
     for char in text:
         code = ord(char)
