@@ -255,8 +255,9 @@ def _read_npmrc(path: Path, env: Mapping[str, str]) -> dict[str, str]:
 
 
 def _exists(path: Path) -> bool:
+    """Whether there is something at ``path`` (a dangling symlink counts as nothing, as in npm)."""
     try:
-        path.lstat()
+        path.stat()
     except (OSError, ValueError):
         return False
     return True
