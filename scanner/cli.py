@@ -300,7 +300,9 @@ def lockfile_command(
         registry_url=registry,
         jobs=jobs,
         registry_deadline=registry_deadline,
-        trust_project_npmrc=_trust_project_npmrc(trust_project_npmrc, pull_request=base is not None),
+        trust_project_npmrc=_trust_project_npmrc(
+            trust_project_npmrc, pull_request=base is not None
+        ),
         quiet=quiet,
         progress=not quiet and sys.stderr.isatty() and not os.environ.get("CI"),
         only_checks=tuple(check or ()),

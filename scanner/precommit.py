@@ -71,6 +71,10 @@ def depscan_arguments(hook: HookArguments, lockfile: str, base: str | None) -> l
         options.append("--offline")
     if base is not None and not hook.whole_lockfile:
         options += ["--base", base]
+        # The developer's own working tree, which npm reads on every install: comparing with HEAD
+        # does not make its .npmrc a stranger's (docs/ci.md, the threat model).
+        if not any(o in options for o in ("--trust-project-npmrc", "--no-trust-project-npmrc")):
+            options.append("--trust-project-npmrc")
     return ["lockfile", *options, lockfile]
 
 

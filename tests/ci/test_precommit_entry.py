@@ -36,7 +36,7 @@ def test_hook_options_are_taken_out_and_the_default_is_offline() -> None:
 
     default = parse_arguments(["package-lock.json"])
     assert depscan_arguments(default, "package-lock.json", "HEAD") == [
-        "lockfile", "--offline", "--base", "HEAD", "package-lock.json",
+        "lockfile", "--offline", "--base", "HEAD", "--trust-project-npmrc", "package-lock.json",
     ]
     online = parse_arguments(["--online", "package-lock.json"])
     assert "--offline" not in depscan_arguments(online, "package-lock.json", "HEAD")

@@ -127,14 +127,20 @@ def _user_registry(depscan: Depscan, server: FixtureRegistry) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "project_npmrc_used"),
+    ("args", "variable", "project_npmrc_used"),
     [
-        ((), True),  # a plain scan of one's own project reads it, as npm does
-        (("--no-trust-project-npmrc",), False),
-        (("--base", "BASE"), False),  # pull-request mode: the repository is the author's
-        (("--base", "BASE", "--trust-project-npmrc"), True),
+        ((), None, True),  # a plain scan of one's own project reads it, as npm does
+        (("--no-trust-project-npmrc",), None, False),
+        ((), "false", False),
+        (("--base", "BASE"), None, False),  # pull-request mode: the repository is the author's
+        (("--base", "BASE", "--trust-project-npmrc"), None, True),
+        (("--base", "BASE"), "true", True),
+        (("--base", "BASE", "--no-trust-project-npmrc"), "true", False),  # the flag wins
     ],
-    ids=["plain", "plain-untrusted", "pull-request", "pull-request-trusted"],
+    ids=[
+        "plain", "plain-untrusted", "plain-variable-false", "pull-request",
+        "pull-request-trusted", "pull-request-variable-true", "flag-beats-variable",
+    ],
 )
 def test_the_project_npmrc_is_read_only_where_it_is_trusted(
     depscan: Depscan,
@@ -142,8 +148,11 @@ def test_the_project_npmrc_is_read_only_where_it_is_trusted(
     registry_root: Path,
     tmp_path: Path,
     args: tuple[str, ...],
+    variable: str | None,
     project_npmrc_used: bool,
 ) -> None:
+    if variable is not None:
+        depscan.env_extra["DEPSCAN_TRUST_PROJECT_NPMRC"] = variable
     base = write_lockfile(tmp_path / "base", registry_root, [Locked("left-pad", "1.2.0")])
     write_lockfile(depscan.project, registry_root, [Locked("event-stream", "3.3.6")])
     _user_registry(depscan, server)
@@ -159,3 +168,18 @@ def test_the_project_npmrc_is_read_only_where_it_is_trusted(
     assert (note in run.stderr) is not project_npmrc_used
     assert TEST_TOKEN not in run.stdout and TEST_TOKEN not in run.stderr
     run.finding_for("publishers", "event-stream@3.3.6", "publisher-takeover")
+
+
+def test_a_trust_variable_that_is_not_a_boolean_is_one_line(
+    depscan: Depscan, server: FixtureRegistry, registry_root: Path
+) -> None:
+    write_lockfile(depscan.project, registry_root, [Locked("ua-parser-js", "0.7.28")])
+    depscan.env_extra["DEPSCAN_TRUST_PROJECT_NPMRC"] = "perhaps"
+
+    run = depscan.run_expecting_error(registry=server)
+
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        "depscan: error: $DEPSCAN_TRUST_PROJECT_NPMRC must be true or false, not 'perhaps'"
+    ]
+    assert server.requests == []
