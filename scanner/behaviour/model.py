@@ -119,6 +119,26 @@ class FileProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class InstallCommand:
+    """One simple command of an install script, and what it runs (see docs/behaviour.md)."""
+
+    script: str
+    """``preinstall``, ``install``, ``postinstall`` or ``prepare``."""
+    command: str
+    """The simple command as written (one piece of ``a && b || c``)."""
+    kind: str
+    """``node-file``, ``node-inline``, ``shell-file``, ``package-file``, ``native-build``,
+    ``dependency-bin``, ``registry-bin`` (npx and friends), ``run-script``, ``download``,
+    ``no-op`` or ``other``."""
+    files: tuple[str, ...] = ()
+    """Package files the command runs (resolved like Node: ``node install`` -> ``install.js``)."""
+    note: str | None = None
+    """What the command means, when it does not run a package file."""
+    code: str | None = None
+    """The inline JavaScript of ``node -e "..."`` (analysed as the file named in ``files``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ManifestFacts:
     """What package.json says about when code runs and on what platform."""
 
@@ -132,6 +152,9 @@ class ManifestFacts:
     cpu: tuple[str, ...] = ()
     dependencies: dict[str, str] = field(default_factory=dict)
     """dependencies and optionalDependencies, name -> spec."""
+    install_commands: tuple[InstallCommand, ...] = ()
+    """Every simple command of the install scripts, with the package files each runs. An implicit
+    ``node-gyp rebuild`` (a binding.gyp and no install/preinstall script) is listed too."""
 
     @property
     def is_platform_package(self) -> bool:
@@ -150,6 +173,9 @@ class PackageProfile:
     """Zone of every file in the package (binaries included)."""
     binaries: tuple[str, ...] = ()
     """Paths of native executables and libraries."""
+    notes: tuple[str, ...] = ()
+    """What could not be analysed as well as the rest (files over the parse cap, syntax errors,
+    an unreadable package.json), one line each."""
 
     def signals(self, min_zone: Zone = Zone.TEST) -> list[Signal]:
         """Every signal in files of ``min_zone`` or above."""

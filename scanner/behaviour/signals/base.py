@@ -1,0 +1,128 @@
+"""What a signal module declares: its metadata, a detector run once per file, and the text
+patterns used in its place where a file could not be parsed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from scanner.behaviour.model import Capability
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from scanner.behaviour.context import FileContext, ModuleRef, StringLiteral
+
+Handler = Callable[["Node"], None]
+
+
+class Detector:
+    """Looks for one capability in one file. The walker creates one per file, hands it the nodes
+    of the types :meth:`handlers` names (and, if asked, every module reference and string
+    literal), then calls :meth:`finish`."""
+
+    wants_modules: ClassVar[bool] = False
+    wants_strings: ClassVar[bool] = False
+    wants_regexes: ClassVar[bool] = False
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {}
+
+    def on_module(self, ref: ModuleRef) -> None:
+        """A require/import/export-from, with its specifier when literal."""
+
+    def on_string(self, literal: StringLiteral) -> None:
+        """A string or template literal of the code."""
+
+    def on_regex(self, node: Node, pattern: str) -> None:
+        """A regular-expression literal (its pattern text)."""
+
+    def finish(self) -> None:
+        """Called after every node was seen: file-level combinations are decided here."""
+
+
+Outcome = tuple[Capability, "str | None"]
+Describe = Callable[["re.Match[bytes]", bytes], "list[Outcome]"]
+
+
+@dataclass(frozen=True, slots=True)
+class FallbackPattern:
+    """A text pattern standing in for a detector on a file that could not be parsed.
+
+    ``regex`` must start with a literal: the regex engine then searches for that literal at
+    C speed, which keeps a pass over a multi-megabyte bundle near a millisecond per MB (a
+    pattern that starts with an alternation or a look-behind is tried at every byte, 30 times
+    slower). Put look-behinds after the literal (``fetch(?<![\\w$.]fetch)``).
+    ``describe`` turns a match (and the file's bytes, for context) into what to emit.
+    """
+
+    regex: re.Pattern[bytes]
+    describe: Describe
+    min_count: int = 1
+    """Matches needed before anything is emitted (obfuscator identifiers come in crowds)."""
+    lean: bool = True
+    """Also used on huge files (over :data:`scanner.behaviour.fallback.FULL_PATTERN_BYTES`).
+    Each pattern is one pass over the file (about 4 ms per 9 MB), so huge bundles get only the
+    payload core: module loads, eval/Function, process.env, URLs, decoding, obfuscator names,
+    encoded blobs, XMLHttpRequest and wallet-provider hooks."""
+    locate: Callable[[bytes, int, int], list[tuple[int, int]]] | None = None
+    """Instead of searching the whole range: a function giving the spans to search."""
+
+
+def fixed(
+    capability: Capability, regex: bytes, detail: str | None, *, flags: int = 0, **options: Any
+) -> FallbackPattern:
+    """A pattern that always emits ``capability`` with ``detail``."""
+    return FallbackPattern(
+        re.compile(regex, flags), lambda match, data: [(capability, detail)], **options
+    )
+
+
+def grouped(
+    capability: Capability,
+    regex: bytes,
+    classify: Callable[[str], Outcome | None] | None = None,
+    *,
+    flags: int = 0,
+    **options: Any,
+) -> FallbackPattern:
+    """A pattern whose detail is its first matching group (optionally re-classified)."""
+
+    def describe(match: re.Match[bytes], data: bytes) -> list[Outcome]:
+        group = next((g for g in match.groups() if g is not None), match.group())
+        text = group.decode("utf-8", "replace")
+        if classify is None:
+            return [(capability, text)]
+        outcome = classify(text)
+        return [outcome] if outcome is not None else []
+
+    return FallbackPattern(re.compile(regex, flags), describe, **options)
+
+
+@dataclass(frozen=True, slots=True)
+class SignalSpec:
+    id: str
+    """Stable id, the capability's value for single-capability modules."""
+    title: str
+    capabilities: tuple[Capability, ...]
+    detector: type[Detector] | None
+    """None for signals found from bytes rather than the syntax tree (native binaries)."""
+    doc: str
+    """The module docstring: what it detects, why it matters, what it deliberately ignores."""
+    keywords: tuple[tuple[bytes, ...], ...] = ()
+    """Groups of byte strings; the detector runs on a file only when every group has one of its
+    strings in the file (a cheap C-level test that skips most files for most signals)."""
+    patterns: tuple[FallbackPattern, ...] = ()
+    modules: Mapping[str, str] = field(default_factory=dict)
+    """Module or package name -> detail, for the fallback's require/import pass (which emits
+    the spec's first capability for them)."""
+    order: int = 50
+    """Detectors finish in this order: combinations (skimmer) come after what they combine."""
+
+    def applies_to(self, data: bytes) -> bool:
+        return all(any(key in data for key in group) for group in self.keywords)

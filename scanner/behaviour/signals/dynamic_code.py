@@ -1,0 +1,159 @@
+"""Dynamic code: strings turned into code at run time.
+
+Detects ``eval`` (also ``(0, eval)(...)`` and ``window.eval``), ``Function(...)`` and ``new
+Function(...)``, ``vm.runInThisContext`` / ``runInNewContext`` / ``runInContext`` /
+``compileFunction`` and ``new vm.Script``, ``module._compile``, hooks installed in
+``require.extensions`` / ``Module._extensions``, ``setTimeout``/``setInterval`` given a string, and
+``import()`` of a ``data:`` URL. ``detail`` names the mechanism (``eval``, ``Function``, ``vm``,
+``vm.Script``, ``module._compile``, ``require.extensions``, ``timer-string``, ``data-import``);
+``eval(literal)`` and ``Function(literal)`` mark calls whose arguments are all string literals
+(bundlers write ``eval('require')`` to hide a require from themselves).
+
+Why: every packed or encrypted payload ends in one of these (flatmap-stream's decrypted code ran
+through ``module._compile``).
+
+Ignores: ``Function('return this')()``, the standard way to reach the global object in old
+runtimes (core-js, lodash, regenerator); methods named eval on other objects; a local function
+named ``eval``; the words in comments and strings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from scanner.behaviour.context import ModuleRef
+from scanner.behaviour.model import Capability
+from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed
+from scanner.behaviour.syntax import GLOBAL_OBJECTS, arguments, string_value, unwrap
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from scanner.behaviour.context import FileContext
+
+VM_FUNCTIONS = frozenset({"runInThisContext", "runInNewContext", "runInContext", "compileFunction"})
+_GLOBAL_THIS_BODY = re.compile(r"^\s*return\s+this\s*;?\s*$")
+_STRINGISH = frozenset({"string", "template_string", "binary_expression"})
+
+
+def global_name(ctx: FileContext, node: Node | None) -> str | None:
+    """``eval`` for ``eval``, ``window.eval`` or ``(0, eval)``, when not shadowed locally."""
+    if node is None:
+        return None
+    parts = ctx.parts(unwrap(node))
+    if not parts:
+        return None
+    if parts[0] in GLOBAL_OBJECTS and len(parts) > 1:
+        return ".".join(parts[1:])
+    return ".".join(parts) if ctx.is_global(parts[0]) else None
+
+
+def dynamic_code_kind(ctx: FileContext, node: Node) -> str | None:
+    """The mechanism a call or ``new`` expression runs code with, if it is one (the sinks the
+    decoded-exec signal follows values into)."""
+    is_new = node.type == "new_expression"
+    function = node.child_by_field_name("constructor" if is_new else "function")
+    if function is None:
+        return None
+    name = global_name(ctx, function)
+    if name == "eval" and not is_new:
+        return "eval"
+    if name == "Function":
+        return "Function"
+    qualified = ctx.qualified(function) or ""
+    last = qualified.rsplit(".", 1)[-1]
+    if is_new:
+        return "vm.Script" if qualified in ("vm.Script", "vm.SourceTextModule") else None
+    if last in VM_FUNCTIONS:
+        return "vm"
+    if last == "_compile":
+        return "module._compile"
+    return None
+
+
+def _all_literal(ctx: FileContext, args: list[Node]) -> bool:
+    return bool(args) and all(string_value(unwrap(a), ctx.data) is not None for a in args)
+
+
+class DynamicCodeDetector(Detector):
+    wants_modules = True
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {
+            "call_expression": self._call,
+            "new_expression": self._call,
+            "assignment_expression": self._assignment,
+        }
+
+    def _call(self, node: Node) -> None:
+        kind = dynamic_code_kind(self.ctx, node)
+        args = arguments(node)
+        if kind is None:
+            if node.type == "call_expression":
+                self._timer(node, args)
+            return
+        if kind == "Function" and args:
+            body = string_value(unwrap(args[-1]), self.ctx.data)
+            if body is not None and _GLOBAL_THIS_BODY.match(body) and _all_literal(self.ctx, args):
+                return
+        if kind in ("eval", "Function") and _all_literal(self.ctx, args):
+            kind += "(literal)"
+        self.ctx.emit(Capability.DYNAMIC_CODE, node, detail=kind)
+
+    def _timer(self, node: Node, args: list[Node]) -> None:
+        name = global_name(self.ctx, node.child_by_field_name("function"))
+        if name in ("setTimeout", "setInterval") and args and unwrap(args[0]).type in _STRINGISH:
+            self.ctx.emit(Capability.DYNAMIC_CODE, node, detail="timer-string")
+
+    def _assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        parts = self.ctx.parts(left) if left is not None else None
+        if parts and len(parts) >= 2 and parts[-2] in ("extensions", "_extensions"):
+            self.ctx.emit(Capability.DYNAMIC_CODE, node, detail="require.extensions")
+
+    def on_module(self, ref: ModuleRef) -> None:
+        if ref.spec is not None and ref.spec.startswith("data:"):
+            self.ctx.emit(Capability.DYNAMIC_CODE, ref.node, detail="data-import")
+
+
+SIGNAL = SignalSpec(
+    id=Capability.DYNAMIC_CODE.value,
+    title="Runs strings as code",
+    capabilities=(Capability.DYNAMIC_CODE,),
+    detector=DynamicCodeDetector,
+    doc=__doc__ or "",
+    keywords=(
+        (
+            b"eval",
+            b"Function",
+            b"runIn",
+            b"compileFunction",
+            b"Script",
+            b"_compile",
+            b"extensions",
+            b"setTimeout",
+            b"setInterval",
+            b"data:",
+        ),
+    ),
+    patterns=(
+        fixed(Capability.DYNAMIC_CODE, rb"eval(?<![\w$.]eval)\s*\(", "eval"),
+        fixed(
+            Capability.DYNAMIC_CODE,
+            rb"Function(?<![\w$.]Function)\s*\((?!\s*['\"]return this['\"]\s*\))",
+            "Function",
+        ),
+        fixed(Capability.DYNAMIC_CODE, rb"_compile\s*\(", "module._compile", lean=False),
+        fixed(Capability.DYNAMIC_CODE, rb"runIn(?:This|New)?Context\s*\(", "vm", lean=False),
+        fixed(Capability.DYNAMIC_CODE, rb"compileFunction\s*\(", "vm", lean=False),
+        fixed(Capability.DYNAMIC_CODE, rb"Script(?<=vm\.Script)\s*\(", "vm.Script", lean=False),
+        fixed(
+            Capability.DYNAMIC_CODE,
+            rb"extensions(?<=require\.extensions|Module\._extensions)\s*\[[^\]]{1,40}\]\s*=[^=]",
+            "require.extensions",
+            lean=False,
+        ),
+    ),
+)

@@ -1,0 +1,216 @@
+"""Obfuscation: obfuscator output and encoded payloads hidden in string literals.
+
+Detects:
+
+- ``obfuscator-identifiers``: 20 or more identifiers named like ``_0x1a2b`` (at least 5
+  distinct), the naming javascript-obfuscator and its kin produce; ``count`` is the number.
+- ``string-array-rotation``: ``arr.push(arr.shift())`` / ``arr['push'](arr['shift']())``, the
+  loop that un-rotates an obfuscator's string table at start-up.
+- ``hex-blob``, ``base64-blob``, ``escaped-string``, ``high-entropy-string``: one string literal
+  that is 256+ hex digits, 512+ base64 characters without spaces, written as 64+ ``\\xNN``
+  escapes, or 200+ ASCII characters of 5.2+ bits/character Shannon entropy. Entropy is measured
+  on the value of one literal from the syntax tree, never across code. ``detail`` is the kind and
+  ``sha256:`` + the first 16 hex digits of the literal's value, so that the verdict can tell a
+  literal the previous version already had (same hash, anywhere in the package) from a new one.
+
+Why: the 2025 chalk/debug payload was javascript-obfuscator output on one line of index.js;
+loaders keep their second stage as a hex or base64 literal.
+
+Ignores: inline source maps and any ``data:`` URI of an image, font, audio, video, JSON or
+WebAssembly; base64 WebAssembly without a data: prefix (it starts ``AGFzbQ``, the ``\\0asm``
+magic); PEM certificates and keys; text that is mostly non-ASCII (translations, Unicode tables);
+minified code as such (that is ``FileProfile.minified``, not a signal).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from scanner.behaviour.context import FileContext, StringLiteral
+from scanner.behaviour.model import Capability
+from scanner.behaviour.signals.base import (
+    Detector,
+    FallbackPattern,
+    Handler,
+    Outcome,
+    SignalSpec,
+    fixed,
+)
+from scanner.behaviour.syntax import arguments, member_parts
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+OBFUSCATED_NAME = re.compile(r"^_0x[0-9a-fA-F]{4,}$")
+MIN_OBFUSCATED_NAMES = 20
+MIN_DISTINCT_NAMES = 5
+HEX_BLOB = re.compile(r"(?:0x)?[0-9a-fA-F]{256,}")
+BASE64_BLOB = re.compile(r"[A-Za-z0-9+/_-]{512,}={0,2}")
+ESCAPES_MIN = 64
+ENTROPY_MIN_LENGTH = 200
+ENTROPY_THRESHOLD = 5.2
+MAX_BLOB_SIGNALS = 50
+_BENIGN_DATA = re.compile(
+    r"^data:(?:image|font|audio|video)/|^data:application/(?:json|wasm|(?:x-)?font|octet-stream"
+    r"|vnd\.ms-fontobject)",
+    re.IGNORECASE,
+)
+_WASM_BASE64 = "AGFzbQ"
+
+
+def entropy(value: str) -> float:
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in Counter(value).values())
+
+
+def literal_digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def blob_kind(value: str, raw: str) -> str | None:
+    """What kind of encoded payload a literal's value looks like, if any."""
+    if len(value) < ENTROPY_MIN_LENGTH and raw.count("\\x") < ESCAPES_MIN:
+        return None
+    if _BENIGN_DATA.match(value) or "sourceMappingURL=" in value or "-----BEGIN " in value:
+        return None
+    if raw.count("\\x") >= ESCAPES_MIN and raw.count("\\x") * 4 > len(raw) // 2:
+        return "escaped-string"
+    if len(value) < ENTROPY_MIN_LENGTH:
+        return None
+    if sum(1 for ch in value if ord(ch) > 127) * 10 > len(value):
+        return None
+    if HEX_BLOB.fullmatch(value):
+        return "hex-blob"
+    if value.startswith(_WASM_BASE64):
+        return None
+    if BASE64_BLOB.fullmatch(value):
+        return "base64-blob"
+    if entropy(value) >= ENTROPY_THRESHOLD:
+        return "high-entropy-string"
+    return None
+
+
+class ObfuscationDetector(Detector):
+    wants_strings = True
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._names: Counter[str] = Counter()
+        self._first_name: Node | None = None
+        self._blobs = 0
+
+    def handlers(self) -> Mapping[str, Handler]:
+        wanted: dict[str, Handler] = {}
+        data = self.ctx.data
+        if b"_0x" in data:
+            wanted["identifier"] = self._identifier
+        if b"push" in data and b"shift" in data:
+            wanted["call_expression"] = self._call
+        return wanted
+
+    def _identifier(self, node: Node) -> None:
+        if not self.ctx.data.startswith(b"_0x", node.start_byte):
+            return
+        name = self.ctx.text(node)
+        if OBFUSCATED_NAME.match(name):
+            self._names[name] += 1
+            if self._first_name is None:
+                self._first_name = node
+
+    def _call(self, node: Node) -> None:
+        function = node.child_by_field_name("function")
+        parts = member_parts(function, self.ctx.data) if function is not None else None
+        if not parts or parts[-1] != "push":
+            return
+        args = arguments(node)
+        if len(args) != 1 or args[0].type != "call_expression":
+            return
+        inner = args[0].child_by_field_name("function")
+        inner_parts = member_parts(inner, self.ctx.data) if inner is not None else None
+        if inner_parts and inner_parts[-1] == "shift" and inner_parts[:-1] == parts[:-1]:
+            self.ctx.emit(Capability.OBFUSCATION, node, detail="string-array-rotation")
+
+    def on_string(self, literal: StringLiteral) -> None:
+        kind = blob_kind(literal.value, literal.raw)
+        if kind is None:
+            return
+        self._blobs += 1
+        value = literal.value
+        if self._blobs > MAX_BLOB_SIGNALS:
+            detail = f"{kind} (more)"
+        else:
+            detail = f"{kind} sha256:{literal_digest(value)}"
+        evidence = f"a {len(value):,} character {kind.replace('-', ' ')}: {value[:40]}"
+        self.ctx.emit(Capability.OBFUSCATION, literal.node, evidence, detail)
+
+    def finish(self) -> None:
+        total = sum(self._names.values())
+        if total >= MIN_OBFUSCATED_NAMES and len(self._names) >= MIN_DISTINCT_NAMES:
+            self.ctx.emit(
+                Capability.OBFUSCATION,
+                self._first_name,
+                f"{total} obfuscator-style identifiers ({len(self._names)} distinct, e.g. "
+                f"{next(iter(self._names))})",
+                "obfuscator-identifiers",
+                count=total,
+            )
+
+
+_BLOB_BYTES = bytes(
+    1 if b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/" else 0
+    for b in range(256)
+)
+_RUN = b"\x01" * 256
+
+
+def blob_spans(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans around runs of 256+ base64/hex characters: translate and find run in C, where a
+    regex over a multi-megabyte bundle costs a fifth of a second."""
+    classes = data[start:end].translate(_BLOB_BYTES)
+    spans: list[tuple[int, int]] = []
+    position = classes.find(_RUN)
+    while position != -1 and len(spans) < 1000:
+        run_end = classes.find(b"\x00", position)
+        run_end = len(classes) if run_end == -1 else run_end
+        spans.append((max(start, start + position - 4), min(end, start + run_end + 4)))
+        position = classes.find(_RUN, run_end)
+    return spans
+
+
+def _blob(match: re.Match[bytes], data: bytes) -> list[Outcome]:
+    value = match.group(1).decode("ascii", "replace")
+    kind = blob_kind(value, value)
+    return [(Capability.OBFUSCATION, f"{kind} sha256:{literal_digest(value)}")] if kind else []
+
+
+SIGNAL = SignalSpec(
+    id=Capability.OBFUSCATION.value,
+    title="Obfuscated code or encoded payloads",
+    capabilities=(Capability.OBFUSCATION,),
+    detector=ObfuscationDetector,
+    doc=__doc__ or "",
+    patterns=(
+        fixed(
+            Capability.OBFUSCATION,
+            rb"_0x(?<![\w$]_0x)[0-9a-fA-F]{4,}\b",
+            "obfuscator-identifiers",
+            min_count=MIN_OBFUSCATED_NAMES,
+        ),
+        fixed(
+            Capability.OBFUSCATION,
+            rb"push['\"]\s*\]\s*\(\s*[\w$]+\s*\[\s*['\"]shift['\"]\s*\]\s*\(\s*\)\s*\)",
+            "string-array-rotation",
+            lean=False,
+        ),
+        FallbackPattern(
+            re.compile(rb"['\"`]((?:0x)?[0-9a-fA-F]{256,}|[A-Za-z0-9+/]{512,}={0,2})['\"`]"),
+            _blob,
+            locate=blob_spans,
+        ),
+    ),
+)

@@ -1,0 +1,106 @@
+"""Process spawning: code that can run other programs.
+
+Detects ``child_process`` in require, import and dynamic import (``node:`` prefix or not),
+``process.binding('spawn_sync')`` and ``process._linkedBinding`` (the native spawn behind
+child_process, used to avoid the module name), and ``new Worker(code, {eval: true})`` from
+worker_threads (runs a string as code in a thread). Libraries that wrap child_process (execa,
+cross-spawn, shelljs, ...) are reported with detail ``library:<name>``: the package spawns, but
+through a dependency whose own code is what a reviewer would read, so the verdict may weigh it
+lower than ``child_process`` itself.
+
+Why: running ``curl``, ``powershell`` or a dropped binary is how install-time payloads reach
+beyond Node (the 2021 ua-parser-js hijack started a miner this way). Many ordinary tools spawn
+(bundlers, test runners, git wrappers), so the verdict reads it as a *new* capability.
+
+Ignores: the word child_process in comments, strings other than a module specifier, and
+property names; ``exec`` and ``spawn`` called on anything that is not child_process (regex
+``.exec()`` is everywhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from scanner.behaviour.context import ModuleRef
+from scanner.behaviour.model import Capability
+from scanner.behaviour.signals._modules import module_table, package_name
+from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed
+from scanner.behaviour.syntax import arguments, literal_string
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+SPAWN_MODULES = ("child_process",)
+SPAWN_LIBRARIES = (
+    "execa",
+    "cross-spawn",
+    "shelljs",
+    "tinyexec",
+    "nano-spawn",
+    "zx",
+    "@npmcli/promise-spawn",
+    "child-process-promise",
+    "spawn-sync",
+    "node-pty",
+)
+SPAWN_FUNCTIONS = frozenset(
+    {"exec", "execSync", "execFile", "execFileSync", "spawn", "spawnSync", "fork"}
+)
+_BINDINGS = ("process.binding", "process._linkedBinding")
+
+
+class ProcessSpawnDetector(Detector):
+    wants_modules = True
+
+    def handlers(self) -> Mapping[str, Handler]:
+        return {"call_expression": self._call, "new_expression": self._new}
+
+    def on_module(self, ref: ModuleRef) -> None:
+        module = ref.module
+        if module is None or ref.kind == "require-resolve":
+            return
+        if module in SPAWN_MODULES:
+            self.ctx.emit(Capability.PROCESS_SPAWN, ref.node, detail="child_process")
+        elif package_name(module) in SPAWN_LIBRARIES:
+            self.ctx.emit(
+                Capability.PROCESS_SPAWN, ref.node, detail=f"library:{package_name(module)}"
+            )
+
+    def _call(self, node: Node) -> None:
+        function = node.child_by_field_name("function")
+        if function is None or self.ctx.qualified(function) not in _BINDINGS:
+            return
+        args = arguments(node)
+        name = literal_string(args[0], self.ctx.data) if args else None
+        if name is None or name.startswith(("spawn", "process_wrap")):
+            self.ctx.emit(Capability.PROCESS_SPAWN, node, detail="spawn binding")
+
+    def _new(self, node: Node) -> None:
+        constructor = node.child_by_field_name("constructor")
+        name = self.ctx.qualified(constructor) if constructor is not None else None
+        if name not in ("Worker", "worker_threads.Worker"):
+            return
+        args = arguments(node)
+        if len(args) >= 2 and re.search(r"\beval\s*:\s*true\b", self.ctx.text(args[1], 400)):
+            self.ctx.emit(Capability.PROCESS_SPAWN, node, detail="worker eval")
+
+
+SIGNAL = SignalSpec(
+    id=Capability.PROCESS_SPAWN.value,
+    title="Spawns processes",
+    capabilities=(Capability.PROCESS_SPAWN,),
+    detector=ProcessSpawnDetector,
+    doc=__doc__ or "",
+    keywords=((b"child_process", b"binding", b"Worker", *(n.encode() for n in SPAWN_LIBRARIES)),),
+    modules=module_table(SPAWN_MODULES, SPAWN_LIBRARIES),
+    patterns=(
+        fixed(
+            Capability.PROCESS_SPAWN,
+            rb"inding\s*\(\s*['\"](?:spawn|process_wrap)",
+            "spawn binding",
+            lean=False,
+        ),
+    ),
+)
