@@ -53,7 +53,7 @@ class FileAnalysis:
         )
 
 
-MemoKey = tuple[int, int, str, int]
+MemoKey = tuple[int, int, str, int, int]
 _memo: OrderedDict[MemoKey, FileAnalysis] = OrderedDict()
 
 
@@ -64,7 +64,7 @@ def analyse_code(path: str, data: bytes, *, max_parse_bytes: int = MAX_PARSE_BYT
     if found is not None:
         _memo.move_to_end(key)
         return found
-    result = _analyse(data, grammar_for(path), max_parse_bytes)
+    result = _analyse(data, grammar_for(path), max_parse_bytes, path.count("/"))
     _memo[key] = result
     if len(_memo) > MEMO_ENTRIES:
         _memo.popitem(last=False)
@@ -74,7 +74,7 @@ def analyse_code(path: str, data: bytes, *, max_parse_bytes: int = MAX_PARSE_BYT
 def memo_key(path: str, data: bytes, max_parse_bytes: int = MAX_PARSE_BYTES) -> MemoKey:
     """Content identity for this process: Python's keyed bytes hash (cached on the object,
     a third of the cost of SHA-256) and the length; how the file is read (grammar, cap)."""
-    return (len(data), hash(data), grammar_for(path).value, max_parse_bytes)
+    return (len(data), hash(data), grammar_for(path).value, max_parse_bytes, path.count("/"))
 
 
 def remember(key: MemoKey, analysis: FileAnalysis) -> None:
@@ -86,7 +86,7 @@ def recall(key: MemoKey) -> FileAnalysis | None:
     return _memo.get(key)
 
 
-def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int) -> FileAnalysis:
+def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int, depth: int) -> FileAnalysis:
     minified = is_minified(data)
     if len(data) > max_parse_bytes:
         over = f"{_size(len(data))}, over the {_size(max_parse_bytes)} parse cap"
@@ -103,7 +103,7 @@ def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int) -> FileAnalysi
     if errors and error_bytes(errors) > MOSTLY_ERRORS * max(len(data), 1):
         where = f"syntax error at line {errors[0][2]}"
         return _by_patterns(data, f"not parseable ({where}): text patterns used", minified)
-    ctx = FileContext(path="", data=source)
+    ctx = FileContext(path="", data=source, depth=depth)
     walk(ctx, tree, grammar, code_signals(data))
     note: str | None = None
     parsed = True

@@ -67,6 +67,9 @@ class _Found:
 class FileContext:
     path: str
     data: bytes
+    depth: int = 0
+    """How many folders deep the file sits in the package (``lib/x.js``: 1): all a detector may
+    know of its path, so that an analysis can be shared by every file with the same bytes."""
     method: Method = Method.SYNTAX
     bindings: dict[str, str] = field(default_factory=dict)
     """Local name -> the module (member) it holds: ``cp`` -> ``child_process``, ``exec`` ->

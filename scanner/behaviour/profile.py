@@ -9,6 +9,8 @@ still to analyse are large (a bundle of several MB), half of them go to a forked
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 
 from scanner.behaviour.analyse import (
     FileAnalysis,
@@ -18,6 +20,7 @@ from scanner.behaviour.analyse import (
     recall,
     remember,
 )
+from scanner.behaviour.cache import ProfileCache
 from scanner.behaviour.files import FileKind, file_kind
 from scanner.behaviour.install_commands import INLINE_PREFIX
 from scanner.behaviour.model import (
@@ -108,6 +111,24 @@ def profile_archive(
         binaries=tuple(path for path, _ in binaries),
         notes=tuple(notes),
     )
+
+
+def cached_profile(
+    archive: PackageArchive,
+    integrity: str | None,
+    cache_dir: Path | None,
+    *,
+    max_parse_bytes: int = MAX_PARSE_BYTES,
+) -> PackageProfile:
+    """:func:`profile_archive`, read from and written to the on-disk cache by ``integrity``
+    (the SRI or ``sha1:`` hash the tarball's bytes were verified against; None: no caching)."""
+    cache = ProfileCache(cache_dir)
+    found = cache.get(integrity)
+    if found is not None:
+        return replace(found, subject=archive.subject)
+    profile = profile_archive(archive, max_parse_bytes=max_parse_bytes)
+    cache.put(integrity, profile)
+    return profile
 
 
 def _importer(path: str) -> str:

@@ -85,6 +85,7 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _WEAK_BROWSER = frozenset(
     {"Cookies", "Web Data", "Local State", "Local Storage", "leveldb", "User Data"}
 )
+_DISCORD_FOLDERS = frozenset({"discord", "discordcanary", "discordptb", "discorddevelopment"})
 _DISCORD_REGEX = re.compile(r"\{24\}.*\{6\}.*\{27\}|mfa\\?\.")
 
 
@@ -105,6 +106,7 @@ class CredentialAccessDetector(Detector):
     def __init__(self, ctx: object) -> None:
         super().__init__(ctx)  # type: ignore[arg-type]
         self._weak: dict[str, Node] = {}
+        self._discord = False
         self._ids: dict[str, Node] = {}
 
     def on_string(self, literal: StringLiteral) -> None:
@@ -116,6 +118,8 @@ class CredentialAccessDetector(Detector):
             self.ctx.emit(Capability.CREDENTIAL_ACCESS, literal.node, detail=detail)
         elif value in _WEAK_BROWSER:
             self._weak.setdefault(value, literal.node)
+        elif value.lower() in _DISCORD_FOLDERS:
+            self._discord = True
         elif _EXTENSION_ID.match(value):
             name = WALLET_EXTENSIONS.get(value)
             if name is not None:
@@ -132,7 +136,13 @@ class CredentialAccessDetector(Detector):
             self.ctx.emit(Capability.CREDENTIAL_ACCESS, node, detail="discord-token")
 
     def finish(self) -> None:
-        if len(self._weak) >= 2:
+        storage = {"Local Storage", "leveldb"} & set(self._weak)
+        if self._discord and storage:
+            first = min((self._weak[name] for name in storage), key=lambda n: n.start_byte)
+            self.ctx.emit(
+                Capability.CREDENTIAL_ACCESS, first, "Discord folder and its token store", "discord"
+            )
+        elif len(self._weak) >= 2:
             first = min(self._weak.values(), key=lambda n: n.start_byte)
             names = ", ".join(sorted(self._weak))
             self.ctx.emit(

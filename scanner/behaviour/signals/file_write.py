@@ -136,7 +136,7 @@ def target_detail(ctx: FileContext, node: Node, follow: bool = True) -> str | No
                 found.add("temp")
     # ``path.join(__dirname, '..', 'dist')`` from lib/ is still inside the package; ``..`` from
     # the working directory (the package folder during install) is the project around it.
-    depth = ctx.path.count("/")
+    depth = ctx.depth
     if parents and not (from_dirname and parents <= depth):
         found.add("outside-package")
     elif from_dirname:

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from scanner.behaviour.model import Capability
+
+from ..snippets import analyse, details, found
+
+EXEC = Capability.DECODED_EXEC
+
+
+@pytest.mark.parametrize(
+    ("source", "sink"),
+    [
+        ("eval(atob('Y29uc29sZQ=='));", "eval"),
+        ("require(Buffer.from('6f73', 'hex').toString());", "require"),
+        ("const code = Buffer.from(p, 'base64').toString('utf8'); eval(code);", "eval"),
+        ("let s; s = atob(p); new Function(s)();", "Function"),
+        (
+            "const d = crypto.createDecipheriv('aes-256-cbc', k, iv);"
+            "let out = d.update(p, 'hex', 'utf8'); out += d.final('utf8');"
+            "const m = new module.constructor(); m._compile(out, 'x.js');",
+            "module._compile",
+        ),
+        (
+            "const { exec } = require('child_process'); const c = atob(p); exec(c);",
+            "child_process",
+        ),
+        (
+            "const m = [99, 104, 105, 108, 100, 95, 112, 114].map(c => String.fromCharCode(c))"
+            ".join(''); require(m);",
+            "require",
+        ),
+        ("const vm = require('vm'); vm.runInThisContext(atob(p));", "vm"),
+    ],
+)
+def test_decoded_values_reaching_a_sink(source: str, sink: str) -> None:
+    assert details(source, EXEC) == {sink}
+
+
+def test_through_a_function_that_decodes() -> None:
+    source = "const decode = s => Buffer.from(s, 'base64').toString(); eval(decode(p));"
+    [signal] = [s for s in analyse(source).signals if s.capability is EXEC]
+    assert signal.detail == "eval"
+    assert "decode()" in signal.evidence
+
+
+def test_through_one_function_call_into_a_sink() -> None:
+    source = "function run(c) { return new Function(c)(); }\nrun(atob(p));"
+    [signal] = [s for s in analyse(source).signals if s.capability is EXEC]
+    assert signal.detail == "Function"
+    assert "run()" in signal.evidence
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const img = Buffer.from(p, 'base64'); fs.writeFileSync('a.png', img); eval(other);",
+        "const t = atob(token); send(t); require('./x');",
+        "eval(code); const b = Buffer.from(s, 'hex');",
+        "function run(c) { return c.length; } run(atob(p)); eval(x);",
+    ],
+)
+def test_decoding_and_running_unrelated_values_is_not_decoded_exec(source: str) -> None:
+    assert not found(source, EXEC)
+
+
+def test_found_by_pattern_in_a_file_over_the_cap() -> None:
+    analysis = analyse("eval(atob('Y29uc29sZQ=='));", max_parse_bytes=4)
+    assert {s.detail for s in analysis.signals if s.capability is EXEC} == {"eval"}

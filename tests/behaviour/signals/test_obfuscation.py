@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+
+import pytest
+
+from scanner.behaviour.model import Capability
+from scanner.behaviour.signals.obfuscation import blob_kind, entropy, literal_digest
+
+from ..snippets import analyse, details, found
+
+OBF = Capability.OBFUSCATION
+
+
+def _random_text(length: int, seed: int = 7) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&()*,-.:;<=>?@[]^_{|}~"
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def test_obfuscator_identifiers_in_numbers() -> None:
+    names = " ".join(f"var _0x{i:04x}ab = _0x1a2b3c[{i}];" for i in range(25))
+    [signal] = [s for s in analyse(names).signals if s.capability is OBF]
+    assert signal.detail == "obfuscator-identifiers"
+    assert signal.count >= 25
+    assert not found("var _0x1a2b = 1; var _0x3c4d = 2;", OBF)
+
+
+def test_string_array_rotation() -> None:
+    source = "while (true) { try { break; } catch (e) { arr['push'](arr['shift']()); } }"
+    assert details(source, OBF) == {"string-array-rotation"}
+    assert not found("queue.push(other.shift());", OBF)
+
+
+def test_blobs_and_high_entropy_literals_carry_a_content_hash() -> None:
+    hex_blob = "ab12" * 80
+    text = _random_text(300)
+    source = f"const a = '{hex_blob}'; const b = '{text}';"
+    assert details(source, OBF) == {
+        f"hex-blob sha256:{literal_digest(hex_blob)}",
+        f"high-entropy-string sha256:{literal_digest(text)}",
+    }
+
+
+def test_escaped_strings() -> None:
+    escaped = "".join(f"\\x{b:02x}" for b in b"console.log('hello from an escaped string') " * 2)
+    assert any(d and d.startswith("escaped-string") for d in details(f"x('{escaped}');", OBF))
+
+
+def test_base64_blob() -> None:
+    blob = base64.b64encode(hashlib.sha512(b"seed").digest() * 8).decode()
+    assert any(d and d.startswith("base64-blob") for d in details(f"x('{blob}');", OBF))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "data:image/png;base64," + base64.b64encode(bytes(range(256)) * 3).decode(),
+        "data:font/woff2;base64," + base64.b64encode(bytes(range(256)) * 3).decode(),
+        "AGFzbQEAAAA" + base64.b64encode(bytes(range(256)) * 3).decode(),
+        "-----BEGIN CERTIFICATE-----\n" + base64.b64encode(bytes(range(256)) * 3).decode(),
+        "这是一个很长的中文句子，用来测试非 ASCII 文本不会被当作有效载荷。" * 10,
+        "The quick brown fox jumps over the lazy dog while reading documentation. " * 5,
+    ],
+)
+def test_data_uris_wasm_certificates_and_prose_are_not_payloads(value: str) -> None:
+    assert blob_kind(value, value) is None
+
+
+def test_inline_source_maps_are_comments_not_payloads() -> None:
+    data = base64.b64encode(bytes(range(256)) * 4).decode()
+    source = f"module.exports = 1;\n//# sourceMappingURL=data:application/json;base64,{data}\n"
+    assert not found(source, OBF)
+
+
+def test_entropy_is_measured_per_literal_not_across_code() -> None:
+    # Minified code full of short literals: the old regex measured the code between quotes.
+    minified = ";".join(f"a{i}('k{i}','v{i}',{i}*{i}+b[{i}]%c)" for i in range(400))
+    assert not found(minified, OBF)
+    assert entropy("aaaa") == 0.0
+
+
+def test_the_same_literal_gets_the_same_detail_in_another_file() -> None:
+    text = _random_text(260, seed=3)
+    first = details(f"const a = '{text}';", OBF)
+    moved = details(f"function f() {{ return \"{text}\"; }}", OBF, path="lib/other.js")
+    assert first == moved

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from scanner.behaviour.model import Capability
+
+from ..snippets import analyse, details, found
+
+SPAWN = Capability.PROCESS_SPAWN
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const cp = require('child_process');",
+        'const { exec } = require("node:child_process");',
+        "import { spawn } from 'child_process';",
+        "import * as cp from 'node:child_process';",
+        "const cp = await import('child_process');",
+        "export { execSync } from 'child_process';",
+    ],
+)
+def test_child_process_in_every_loading_form(source: str) -> None:
+    assert details(source, SPAWN) == {"child_process"}
+
+
+def test_spawn_binding_without_the_module_name() -> None:
+    assert details("process.binding('spawn_sync').spawn(opts);", SPAWN) == {"spawn binding"}
+
+
+def test_spawning_libraries_are_named_as_libraries() -> None:
+    assert details("const execa = require('execa');", SPAWN) == {"library:execa"}
+    assert details("import spawn from 'cross-spawn';", SPAWN) == {"library:cross-spawn"}
+
+
+def test_worker_running_a_code_string() -> None:
+    source = "const { Worker } = require('worker_threads'); new Worker(code, { eval: true });"
+    assert details(source, SPAWN) == {"worker eval"}
+    assert not found("const { Worker } = require('worker_threads'); new Worker('./w.js');", SPAWN)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "// require('child_process')",
+        "/* import { exec } from 'child_process' */",
+        "const help = 'run child_process yourself';",
+        "const name = require.resolve('child_process');",
+        "const re = /child_process/; re.exec(text); obj.spawn();",
+    ],
+)
+def test_comments_strings_and_regex_exec_are_not_spawning(source: str) -> None:
+    assert not found(source, SPAWN)
+
+
+def test_found_by_pattern_when_the_file_is_over_the_cap() -> None:
+    analysis = analyse("const cp = require('child_process');", max_parse_bytes=8)
+    assert [s.detail for s in analysis.signals if s.capability is SPAWN] == ["child_process"]
+    assert not analysis.parsed
