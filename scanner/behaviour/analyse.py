@@ -122,12 +122,12 @@ def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int, depth: int) ->
                 skip=found,
             )
             added += emitted
-        lines = ", ".join(str(line) for _, _, line in errors[:3])
+        lines = ", ".join(str(line) for line in sorted({line for _, _, line in errors})[:3])
         if added:
             parsed = False
             note = f"syntax errors at line {lines}: text patterns used there"
         else:
-            note = f"syntax errors at line {lines} (no signal patterns there)"
+            note = f"syntax errors at line {lines} (patterns found nothing the parser missed)"
     specifiers = tuple(ref.spec for ref in ctx.modules if ref.spec is not None)
     return FileAnalysis(ctx.signals(), parsed, note, specifiers, minified)
 

@@ -131,7 +131,10 @@ def manifest_facts(manifest: Mapping[str, object] | None, files: Collection[str]
     gypfile = "binding.gyp" in files and manifest.get("gypfile") is not False
     return ManifestFacts(
         install_scripts=install,
-        entry_points=tuple(dict.fromkeys(t for t in targets if t)),
+        # exports' "types" conditions point at declarations: those are the TYPES zone.
+        entry_points=tuple(
+            dict.fromkeys(t for t in targets if t and not t.lower().endswith(TYPE_SUFFIXES))
+        ),
         bin=bins,
         main=main,
         os=_str_tuple(manifest.get("os")),
