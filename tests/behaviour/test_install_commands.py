@@ -16,7 +16,7 @@ FILES = {
 
 def test_split_commands_respects_quotes() -> None:
     assert split_commands("a && b || c; d | e") == ["a", "b", "c", "d", "e"]
-    assert split_commands("node -e \"a(); b() || c\" && d") == ['node -e "a(); b() || c"', "d"]
+    assert split_commands('node -e "a(); b() || c" && d') == ['node -e "a(); b() || c"', "d"]
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,9 @@ def test_or_true_is_a_no_op_after_the_real_command() -> None:
 
 
 def test_prebuild_or_gyp() -> None:
-    commands = install_commands({"install": "prebuild-install || node-gyp rebuild --release"}, FILES)
+    commands = install_commands(
+        {"install": "prebuild-install || node-gyp rebuild --release"}, FILES
+    )
     assert [c.kind for c in commands] == ["native-build", "native-build"]
 
 
@@ -74,12 +76,18 @@ def test_a_script_that_runs_itself_does_not_loop() -> None:
 
 def test_implicit_gyp_build() -> None:
     [command] = install_commands({}, FILES, gypfile=True)
-    assert (command.script, command.kind, command.files) == ("install", "native-build", ("binding.gyp",))
-    assert install_commands({"install": "node install.js"}, FILES, gypfile=True)[0].kind == "node-file"
+    assert (command.script, command.kind, command.files) == (
+        "install",
+        "native-build",
+        ("binding.gyp",),
+    )
+    assert (
+        install_commands({"install": "node install.js"}, FILES, gypfile=True)[0].kind == "node-file"
+    )
 
 
 def test_a_missing_file_and_unbalanced_quotes_are_noted() -> None:
     [missing] = install_commands({"postinstall": "node gone.js"}, FILES)
     assert missing.files == () and missing.note and "gone.js" in missing.note
-    [broken] = install_commands({"postinstall": "node -e \"oops"}, FILES)
+    [broken] = install_commands({"postinstall": 'node -e "oops'}, FILES)
     assert broken.kind == "other"

@@ -26,5 +26,7 @@ def test_the_parser_is_not_imported_by_the_cli() -> None:
         "import sys, scanner.cli, scanner.behaviour.model, scanner.behaviour.analyse;"
         "print('tree_sitter' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

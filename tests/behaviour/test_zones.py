@@ -38,10 +38,15 @@ def test_exports_with_conditions_module_and_browser_map() -> None:
         "bin": {"uuid": "dist/bin/uuid"},
         "exports": {
             ".": {
-                "node": {"module": "./dist/esm-node/index.js", "require": "./dist/index.js",
-                         "import": "./wrapper.mjs"},
-                "browser": {"import": "./dist/esm-browser/index.js",
-                            "require": "./dist/commonjs-browser/index.js"},
+                "node": {
+                    "module": "./dist/esm-node/index.js",
+                    "require": "./dist/index.js",
+                    "import": "./wrapper.mjs",
+                },
+                "browser": {
+                    "import": "./dist/esm-browser/index.js",
+                    "require": "./dist/commonjs-browser/index.js",
+                },
                 "types": "./dist/esm/index.d.ts",
                 "default": "./dist/esm-browser/index.js",
             },
@@ -113,7 +118,9 @@ def test_install_entry_test_types_and_other_zones() -> None:
 def test_require_cycles_terminate() -> None:
     files = ["index.js", "a.js", "b.js"]
     zones = assign_zones(
-        files, manifest_facts({}, files), {"index.js": ("a.js",), "a.js": ("b.js",), "b.js": ("a.js",)}
+        files,
+        manifest_facts({}, files),
+        {"index.js": ("a.js",), "a.js": ("b.js",), "b.js": ("a.js",)},
     )
     assert {zones[f] for f in files} == {Zone.ENTRY}
 

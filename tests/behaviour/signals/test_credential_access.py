@@ -26,8 +26,10 @@ CRED = Capability.CREDENTIAL_ACCESS
         ("const w = path.join(home, '.bitcoin', 'wallet.dat');", "wallet"),
         ("path.join(appdata, 'Exodus', 'exodus.wallet');", "wallet"),
         ("const ids = ['nkbihfbeogaeaoehlefnkodbefgpgknn'];", "wallet-extension:metamask"),
-        ("const ids = ['abcdefghijklmnopabcdefghijklmnop', 'ponmlkjihgfedcbaponmlkjihgfedcba'];",
-         "extension-ids"),
+        (
+            "const ids = ['abcdefghijklmnopabcdefghijklmnop', 'ponmlkjihgfedcbaponmlkjihgfedcba'];",
+            "extension-ids",
+        ),
         ("const re = /[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]{27}/g;", "discord-token"),
         ("exec('security find-generic-password -s x');", "keychain"),
     ],

@@ -15,7 +15,9 @@ OBF = Capability.OBFUSCATION
 
 
 def _random_text(length: int, seed: int = 7) -> str:
-    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&()*,-.:;<=>?@[]^_{|}~"
+    alphabet = (
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#%&()*,-.:;<=>?@[]^_{|}~"
+    )
     rng = random.Random(seed)
     return "".join(rng.choice(alphabet) for _ in range(length))
 
@@ -61,7 +63,7 @@ def test_base64_blob() -> None:
         "data:font/woff2;base64," + base64.b64encode(bytes(range(256)) * 3).decode(),
         "AGFzbQEAAAA" + base64.b64encode(bytes(range(256)) * 3).decode(),
         "-----BEGIN CERTIFICATE-----\n" + base64.b64encode(bytes(range(256)) * 3).decode(),
-        "这是一个很长的中文句子，用来测试非 ASCII 文本不会被当作有效载荷。" * 10,
+        "这是一个很长的中文句子用来测试非 ASCII 文本不会被当作有效载荷" * 10,
         "The quick brown fox jumps over the lazy dog while reading documentation. " * 5,
     ],
 )
@@ -85,5 +87,5 @@ def test_entropy_is_measured_per_literal_not_across_code() -> None:
 def test_the_same_literal_gets_the_same_detail_in_another_file() -> None:
     text = _random_text(260, seed=3)
     first = details(f"const a = '{text}';", OBF)
-    moved = details(f"function f() {{ return \"{text}\"; }}", OBF, path="lib/other.js")
+    moved = details(f'function f() {{ return "{text}"; }}', OBF, path="lib/other.js")
     assert first == moved

@@ -23,12 +23,16 @@ def test_onsubmit_with_card_field_and_fetch() -> None:
 
 
 def test_image_beacon_counts_as_the_network_call() -> None:
-    source = HOOK + "new Image().src = '/p?d=' + document.querySelector('[name=cardnumber]').value;});"
+    source = (
+        HOOK + "new Image().src = '/p?d=' + document.querySelector('[name=cardnumber]').value;});"
+    )
     assert details(source, Capability.SKIMMER) == {"card"}
 
 
 def test_two_of_the_three_parts_are_not_skimming() -> None:
-    strength_meter = "el.addEventListener('input', e => { if (e.target.type === 'password') rate(); });"
+    strength_meter = (
+        "el.addEventListener('input', e => { if (e.target.type === 'password') rate(); });"
+    )
     assert not found(strength_meter, Capability.SKIMMER)
     analytics = HOOK + "fetch('/track', { body: 'submitted' }); });"
     assert not found(analytics, Capability.SKIMMER)
