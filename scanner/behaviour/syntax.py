@@ -171,6 +171,22 @@ def member_parts(node: Node, data: bytes, limit: int = 8) -> list[str] | None:
     return None
 
 
+def last_name(node: Node, data: bytes) -> str | None:
+    """The name at the end of an expression: ``c`` for ``a.b.c``, ``a['c']`` and ``c``."""
+    node = unwrap(node)
+    kind = node.type
+    if kind == "identifier":
+        return text(node, data)
+    if kind == "member_expression":
+        prop = node.child_by_field_name("property")
+        return text(prop, data) if prop is not None else None
+    if kind == "subscript_expression":
+        return literal_string(node.child_by_field_name("index"), data)
+    if kind == "import":
+        return "import"
+    return None
+
+
 def required_module(call: Node, data: bytes) -> str | None:
     """``m`` for ``require('m')`` or ``import('m')`` with a literal argument."""
     if call.type != "call_expression":

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import FileContext, ModuleRef, StringLiteral
 from scanner.behaviour.parser import Grammar, node_query, run_query
-from scanner.behaviour.signals.base import Handler, SignalSpec
+from scanner.behaviour.signals.base import Handler, On, SignalSpec
 from scanner.behaviour.syntax import (
     arguments,
     callee,
+    last_name,
     literal_string,
     member_parts,
     string_value,
@@ -41,17 +42,30 @@ _CORE_TYPES = frozenset(
     }
 )
 _STRING_TYPES = ("string", "template_string")
+# Where the name an ``On`` handler filters on sits, per node type.
+_NAMED_FIELDS = {
+    "call_expression": "function",
+    "new_expression": "constructor",
+    "assignment_expression": "left",
+    "augmented_assignment_expression": "left",
+}
 
 
 def walk(ctx: FileContext, tree: Tree, grammar: Grammar, specs: Sequence[SignalSpec]) -> None:
     detectors = [spec.detector(ctx) for spec in specs if spec.detector is not None]
     handlers: dict[str, list[Handler]] = {}
+    by_name: dict[str, dict[str, list[Handler]]] = {}
     for detector in detectors:
         for node_type, handler in detector.handlers().items():
-            handlers.setdefault(node_type, []).append(handler)
+            if isinstance(handler, On):
+                table = by_name.setdefault(node_type, {})
+                for name in handler.names:
+                    table.setdefault(name, []).append(handler.handler)
+            else:
+                handlers.setdefault(node_type, []).append(handler)
     wants_strings = [d for d in detectors if d.wants_strings]
     wants_regexes = [d for d in detectors if d.wants_regexes]
-    wanted = set(handlers) | _CORE_TYPES
+    wanted = set(handlers) | set(by_name) | _CORE_TYPES
     if wants_strings:
         wanted.update(_STRING_TYPES)
     if wants_regexes:
@@ -63,11 +77,19 @@ def walk(ctx: FileContext, tree: Tree, grammar: Grammar, specs: Sequence[SignalS
     for detector in (d for d in detectors if d.wants_modules):
         for ref in ctx.modules:
             detector.on_module(ref)
-    for node_type in sorted(handlers):
+    for node_type in sorted(set(handlers) | set(by_name)):
         nodes = captures.get(node_type, ())
-        for handler in handlers[node_type]:
+        for handler in handlers.get(node_type, ()):
             for node in nodes:
                 handler(node)
+        named = by_name.get(node_type)
+        if named:
+            field = _NAMED_FIELDS[node_type]
+            for node in nodes:
+                target = node.child_by_field_name(field)
+                found = last_name(target, ctx.data) if target is not None else None
+                for handler in named.get(found or "", ()):
+                    handler(node)
     if wants_strings:
         for literal in _string_literals(ctx.data, captures):
             for detector in wants_strings:
@@ -127,7 +149,7 @@ def _record_bindings(ctx: FileContext, captures: dict[str, list[Node]]) -> None:
 
 def _module_call(node: Node, data: bytes) -> ModuleRef | None:
     function = callee(node)
-    if function is None:
+    if function is None or last_name(function, data) not in ("require", "import", "resolve"):
         return None
     kind: str | None = None
     if function.type == "import":

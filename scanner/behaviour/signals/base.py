@@ -18,6 +18,17 @@ if TYPE_CHECKING:
 Handler = Callable[["Node"], None]
 
 
+@dataclass(frozen=True, slots=True)
+class On:
+    """A handler that wants only the calls (or ``new``s, or assignments) whose callee's last
+    name is one of ``names``: ``fetch`` for ``fetch(x)``, ``window.fetch(x)`` and
+    ``obj['fetch'](x)``. The walker computes each node's name once and skips the rest, which is
+    most of them."""
+
+    handler: Handler
+    names: frozenset[str]
+
+
 class Detector:
     """Looks for one capability in one file. The walker creates one per file, hands it the nodes
     of the types :meth:`handlers` names (and, if asked, every module reference and string
@@ -30,7 +41,8 @@ class Detector:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
 
-    def handlers(self) -> Mapping[str, Handler]:
+    def handlers(self) -> Mapping[str, Handler | On]:
+        """Node type -> what to call with each node of that type (``On``: only named ones)."""
         return {}
 
     def on_module(self, ref: ModuleRef) -> None:

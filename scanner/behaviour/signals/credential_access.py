@@ -89,14 +89,18 @@ _DISCORD_FOLDERS = frozenset({"discord", "discordcanary", "discordptb", "discord
 _DISCORD_REGEX = re.compile(r"\{24\}.*\{6\}.*\{27\}|mfa\\?\.")
 
 
+# One search per literal: the alternatives as numbered groups, in _STRONG's order.
+_ANY_STRONG = re.compile("|".join(f"(?P<g{i}>{p.pattern})" for i, (_, p) in enumerate(_STRONG)))
+_PREFILTER = re.compile(r"[./]|Login|Local|Data|discord|Exodus|Electrum|keychain|password")
+
+
 def credential_detail(value: str) -> str | None:
-    path = value.replace("\\", "/")
-    if len(path) > 400:
+    if len(value) > 400 or not _PREFILTER.search(value):
         return None
-    for detail, pattern in _STRONG:
-        if pattern.search(path):
-            return detail
-    return None
+    match = _ANY_STRONG.search(value.replace("\\", "/"))
+    if match is None or match.lastgroup is None:
+        return None
+    return _STRONG[int(match.lastgroup[1:])][0]
 
 
 class CredentialAccessDetector(Detector):

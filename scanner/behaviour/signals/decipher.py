@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed, grouped
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed, grouped
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -30,8 +30,8 @@ DECIPHER_FUNCTIONS = frozenset(
 
 
 class DecipherDetector(Detector):
-    def handlers(self) -> Mapping[str, Handler]:
-        return {"call_expression": self._call}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {"call_expression": On(self._call, DECIPHER_FUNCTIONS | {"decrypt"})}
 
     def _call(self, node: Node) -> None:
         function = node.child_by_field_name("function")

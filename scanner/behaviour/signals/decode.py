@@ -27,6 +27,7 @@ from scanner.behaviour.signals.base import (
     Detector,
     FallbackPattern,
     Handler,
+    On,
     Outcome,
     SignalSpec,
 )
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 
     from scanner.behaviour.context import FileContext
 
+_CALL_NAMES = frozenset(
+    {"from", "Buffer", "atob", "fromCharCode", "apply", "decode", "update", "final"}
+)
 ENCODINGS = {"hex": "hex", "base64": "base64", "base64url": "base64"}
 _CHAR_CODE_ARGS = 8
 _MAPPED_ARRAY = 8
@@ -111,8 +115,11 @@ def _from_decipher(ctx: FileContext, function: Node) -> bool:
 
 
 class DecodeDetector(Detector):
-    def handlers(self) -> Mapping[str, Handler]:
-        return {"call_expression": self._call, "new_expression": self._call}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {
+            "call_expression": On(self._call, _CALL_NAMES),
+            "new_expression": On(self._call, frozenset({"Buffer"})),
+        }
 
     def _call(self, node: Node) -> None:
         kind = decode_kind(self.ctx, node)

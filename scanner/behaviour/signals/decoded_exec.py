@@ -146,8 +146,10 @@ class DecodedExecDetector(Detector):
                 ):
                     self._enqueue(_Work("name", ctx.text(left), source, via))
                 return
-            if kind == "arrow_function" and parent.parent is not None and (
-                parent.parent.type == "arguments"
+            if (
+                kind == "arrow_function"
+                and parent.parent is not None
+                and (parent.parent.type == "arguments")
             ):
                 # A callback (``codes.map(c => String.fromCharCode(c))``): its results are the
                 # call's result.

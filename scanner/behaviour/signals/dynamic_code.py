@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
 from scanner.behaviour.syntax import GLOBAL_OBJECTS, arguments, string_value, unwrap
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from scanner.behaviour.context import FileContext
 
 VM_FUNCTIONS = frozenset({"runInThisContext", "runInNewContext", "runInContext", "compileFunction"})
+CALL_NAMES = VM_FUNCTIONS | {"eval", "Function", "_compile", "setTimeout", "setInterval"}
+NEW_NAMES = frozenset({"Function", "Script", "SourceTextModule"})
 _GLOBAL_THIS_BODY = re.compile(r"^\s*return\s+this\s*;?\s*$")
 _STRINGISH = frozenset({"string", "template_string", "binary_expression"})
 
@@ -80,10 +82,10 @@ def _all_literal(ctx: FileContext, args: list[Node]) -> bool:
 class DynamicCodeDetector(Detector):
     wants_modules = True
 
-    def handlers(self) -> Mapping[str, Handler]:
+    def handlers(self) -> Mapping[str, Handler | On]:
         return {
-            "call_expression": self._call,
-            "new_expression": self._call,
+            "call_expression": On(self._call, CALL_NAMES),
+            "new_expression": On(self._call, NEW_NAMES),
             "assignment_expression": self._assignment,
         }
 
@@ -109,6 +111,8 @@ class DynamicCodeDetector(Detector):
 
     def _assignment(self, node: Node) -> None:
         left = node.child_by_field_name("left")
+        if left is None or b"xtensions" not in self.ctx.data[left.start_byte : left.end_byte]:
+            return
         parts = self.ctx.parts(left) if left is not None else None
         if parts and len(parts) >= 2 and parts[-2] in ("extensions", "_extensions"):
             self.ctx.emit(Capability.DYNAMIC_CODE, node, detail="require.extensions")

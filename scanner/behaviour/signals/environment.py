@@ -31,8 +31,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, FallbackPattern, Handler, Outcome, SignalSpec
-from scanner.behaviour.syntax import arguments, literal_string, unwrap
+from scanner.behaviour.signals.base import (
+    Detector,
+    FallbackPattern,
+    Handler,
+    On,
+    Outcome,
+    SignalSpec,
+)
+from scanner.behaviour.syntax import literal_string, unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -64,6 +71,7 @@ _SECRET_PREFIXES = ("AWS_", "AZURE_", "NPM_CONFIG__AUTH", "NPM_CONFIG_//")
 _SECRET_SUFFIXES = ("TOKEN", "SECRET", "PASSWORD", "APIKEY", "PRIVATEKEY")
 _ENV_OBJECTS = (["process", "env"], ["Bun", "env"])
 _ROOTS = (b"process", b"Bun", b"Deno", b"global", b"window")
+_MAX_ALIAS_USES = 200
 # Contexts an expression passes through without being "used": process.env || {}.
 _PASS_THROUGH = frozenset(
     {"parenthesized_expression", "as_expression", "non_null_expression", "ternary_expression"}
@@ -97,16 +105,9 @@ class EnvironmentDetector(Detector):
         super().__init__(ctx)
         self._aliases: set[str] = set()
         self._prefixes: tuple[bytes, ...] = _ROOTS
-        self._calls: list[Node] = []
-        self._spreads: list[Node] = []
 
-    def handlers(self) -> Mapping[str, Handler]:
-        return {
-            "call_expression": self._call,
-            "member_expression": self._member,
-            "subscript_expression": self._member,
-            "spread_element": self._spread,
-        }
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {"member_expression": self._member, "subscript_expression": self._member}
 
     def _is_env(self, node: Node) -> bool:
         parts = self.ctx.parts(node)
@@ -226,27 +227,29 @@ class EnvironmentDetector(Detector):
         self._aliases.add(name)
         self._prefixes = (*self._prefixes, name.encode())
 
-    def _call(self, node: Node) -> None:
-        if any(unwrap(a).type == "identifier" for a in arguments(node)):
-            self._calls.append(node)
-
-    def _spread(self, node: Node) -> None:
-        self._spreads.append(node)
-
     def finish(self) -> None:
-        if not self._aliases:
+        """Uses of an alias other than member reads (those the member handler saw):
+        ``JSON.stringify(env)``, ``{...env}``, ``send(env)``."""
+        root = self.ctx.root
+        if not self._aliases or root is None:
             return
-        for call in self._calls:
-            for arg in arguments(call):
-                arg = unwrap(arg)
-                if arg.type == "identifier" and self.ctx.text(arg) in self._aliases:
-                    function = call.child_by_field_name("function")
-                    name = self.ctx.qualified(function) if function is not None else None
-                    self.ctx.emit(Capability.ENV_ALL, call, detail=_call_detail(name))
-        for spread in self._spreads:
-            inner = [c for c in spread.named_children if c.type == "identifier"]
-            if inner and self.ctx.text(inner[0]) in self._aliases:
-                self.ctx.emit(Capability.ENV_ALL, spread, detail="spread")
+        data = self.ctx.data
+        for alias in sorted(self._aliases):
+            pattern = re.compile(rb"(?<![\w$.])" + re.escape(alias.encode()) + rb"(?![\w$])")
+            for count, match in enumerate(pattern.finditer(data)):
+                if count >= _MAX_ALIAS_USES:
+                    break
+                node = root.descendant_for_byte_range(match.start(), match.end())
+                if node is None or node.type != "identifier" or node.start_byte != match.start():
+                    continue
+                parent = node.parent
+                if parent is None or parent.type in (
+                    "member_expression",
+                    "subscript_expression",
+                    "variable_declarator",
+                ):
+                    continue
+                self._env_value(node)
 
 
 def _call_detail(name: str | None) -> str:

@@ -33,6 +33,7 @@ from scanner.behaviour.signals.base import (
     Detector,
     FallbackPattern,
     Handler,
+    On,
     Outcome,
     SignalSpec,
     fixed,
@@ -150,8 +151,8 @@ def target_detail(ctx: FileContext, node: Node, follow: bool = True) -> str | No
 
 
 class FileWriteDetector(Detector):
-    def handlers(self) -> Mapping[str, Handler]:
-        return {"call_expression": self._call}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {"call_expression": On(self._call, WRITE_FUNCTIONS)}
 
     def _call(self, node: Node) -> None:
         function = node.child_by_field_name("function")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals._modules import module_table, package_name
-from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
 from scanner.behaviour.syntax import GLOBAL_OBJECTS, unwrap
 
 if TYPE_CHECKING:
@@ -52,8 +52,11 @@ GLOBAL_CONSTRUCTORS = ("XMLHttpRequest", "WebSocket", "EventSource")
 class NetworkDetector(Detector):
     wants_modules = True
 
-    def handlers(self) -> Mapping[str, Handler]:
-        return {"call_expression": self._call, "new_expression": self._new}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {
+            "call_expression": On(self._call, frozenset({"fetch", "sendBeacon"})),
+            "new_expression": On(self._new, frozenset(GLOBAL_CONSTRUCTORS)),
+        }
 
     def on_module(self, ref: ModuleRef) -> None:
         module = ref.module

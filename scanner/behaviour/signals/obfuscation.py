@@ -37,6 +37,7 @@ from scanner.behaviour.signals.base import (
     Detector,
     FallbackPattern,
     Handler,
+    On,
     Outcome,
     SignalSpec,
     fixed,
@@ -104,13 +105,13 @@ class ObfuscationDetector(Detector):
         self._first_name: Node | None = None
         self._blobs = 0
 
-    def handlers(self) -> Mapping[str, Handler]:
-        wanted: dict[str, Handler] = {}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        wanted: dict[str, Handler | On] = {}
         data = self.ctx.data
         if b"_0x" in data:
             wanted["identifier"] = self._identifier
         if b"push" in data and b"shift" in data:
-            wanted["call_expression"] = self._call
+            wanted["call_expression"] = On(self._call, frozenset({"push"}))
         return wanted
 
     def _identifier(self, node: Node) -> None:

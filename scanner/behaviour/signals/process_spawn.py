@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals._modules import module_table, package_name
-from scanner.behaviour.signals.base import Detector, Handler, SignalSpec, fixed
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -54,8 +54,11 @@ _BINDINGS = ("process.binding", "process._linkedBinding")
 class ProcessSpawnDetector(Detector):
     wants_modules = True
 
-    def handlers(self) -> Mapping[str, Handler]:
-        return {"call_expression": self._call, "new_expression": self._new}
+    def handlers(self) -> Mapping[str, Handler | On]:
+        return {
+            "call_expression": On(self._call, frozenset({"binding", "_linkedBinding"})),
+            "new_expression": On(self._new, frozenset({"Worker"})),
+        }
 
     def on_module(self, ref: ModuleRef) -> None:
         module = ref.module

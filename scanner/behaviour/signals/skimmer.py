@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import FileContext, StringLiteral
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, SignalSpec
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -53,11 +53,11 @@ class SkimmerDetector(Detector):
         self._fields: set[str] = set()
         self._beacon = False
 
-    def handlers(self) -> Mapping[str, Handler]:
+    def handlers(self) -> Mapping[str, Handler | On]:
         return {
-            "call_expression": self._call,
-            "assignment_expression": self._assignment,
-            "new_expression": self._new,
+            "call_expression": On(self._call, frozenset({"addEventListener", "on"})),
+            "assignment_expression": On(self._assignment, _HANDLER_PROPERTIES),
+            "new_expression": On(self._new, frozenset({"Image"})),
         }
 
     def _call(self, node: Node) -> None:

@@ -32,6 +32,7 @@ from scanner.behaviour.signals.base import (
     Detector,
     FallbackPattern,
     Handler,
+    On,
     Outcome,
     SignalSpec,
     fixed,
@@ -50,6 +51,7 @@ _ADDRESS_LITERALS = (
     ("sol", re.compile(r"^[1-9A-HJ-NP-Za-km-z]{43,44}$")),
 )
 _MIN_ADDRESSES = 10
+_HOOKED_NAMES = _XHR_METHODS | _ETHEREUM_METHODS | {"fetch", "XMLHttpRequest", "ethereum"}
 
 
 def is_address_regex(pattern: str) -> bool:
@@ -92,12 +94,14 @@ class WalletHookDetector(Detector):
         self._addresses: dict[str, int] = {}
         self._replace_calls: list[Node] = []
 
-    def handlers(self) -> Mapping[str, Handler]:
+    def handlers(self) -> Mapping[str, Handler | On]:
         return {
-            "assignment_expression": self._assignment,
-            "augmented_assignment_expression": self._assignment,
-            "call_expression": self._call,
-            "new_expression": self._new,
+            "assignment_expression": On(self._assignment, _HOOKED_NAMES),
+            "augmented_assignment_expression": On(self._assignment, _HOOKED_NAMES),
+            "call_expression": On(
+                self._call, frozenset({"defineProperty", "replace", "replaceAll"})
+            ),
+            "new_expression": On(self._new, frozenset({"Proxy"})),
         }
 
     def _assignment(self, node: Node) -> None:

@@ -1,0 +1,178 @@
+"""Benchmark the behaviour model: profiling time, and capability base rates of ordinary packages.
+
+Tarballs are fetched once with `npm pack NAME@VERSION` (npm knows the registry; nothing here names
+it) into a temp dir. Then, each in a fresh child process (empty in-process memo):
+  * a large pair (default typescript 5.4.5 and 5.5.4): both versions profiled cold (no profile
+    cache), then again with the on-disk profile cache warm;
+  * a sample of --sample registry packages from a corpus lockfile (a fixed seed): each profiled
+    cold, then from a warm profile cache; milliseconds per package, and how many packages have
+    each capability in ENTRY-or-INSTALL zones and in INSTALL zones.
+
+    python benchmarks/bench_behaviour.py [--pair name:old:new] [--sample N] [--lockfile PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from _measure import REPO
+
+sys.path.insert(0, str(REPO))
+
+DEFAULT_LOCKFILE = REPO.parent / "shared/corpus/npm/v3/firebase-vscode/package-lock.json"
+
+
+def integrity(data: bytes) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+
+
+def profile_files(paths: list[Path], cache: Path | None) -> list[dict[str, object]]:
+    """The measured work, in this process: read, profile (through the cache when given)."""
+    from scanner.behaviour.model import Zone
+    from scanner.behaviour.profile import cached_profile
+    from scanner.tarball.archive import read_package
+
+    from scanner.behaviour.parser import Grammar, language
+    from scanner.behaviour.signals import all_signals
+
+    # One-time costs (imports, grammars, compiled patterns: about 0.2 s) are not per package.
+    all_signals()
+    language(Grammar.JAVASCRIPT)
+    rows: list[dict[str, object]] = []
+    for path in paths:
+        data = path.read_bytes()
+        started = time.perf_counter()
+        cpu = time.process_time()
+        archive = read_package(data, path.name)
+        profile = cached_profile(archive, integrity(data), cache)
+        rows.append(
+            {
+                "name": path.name,
+                "ms": (time.perf_counter() - started) * 1000,
+                "cpu_ms": (time.process_time() - cpu) * 1000,
+                "bytes": sum(len(f.data) for f in archive.files.values()),
+                "entry": sorted(c.value for c in profile.capabilities(Zone.ENTRY)),
+                "install": sorted(c.value for c in profile.capabilities(Zone.INSTALL)),
+                "unparsed": sum(1 for f in profile.files.values() if not f.parsed),
+                "install_script": bool(profile.manifest.install_commands),
+            }
+        )
+    return rows
+
+
+def child(paths: list[Path], cache: Path | None) -> list[dict[str, object]]:
+    command = [sys.executable, __file__, "--engine", str(cache or "-"), *map(str, paths)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return list(json.loads(out.stdout))
+
+
+def fetch(specs: list[str], folder: Path) -> list[Path]:
+    """`npm pack` many specs in one call; the file names come back one per line."""
+    found: list[Path] = []
+    for start in range(0, len(specs), 25):
+        out = subprocess.run(
+            ["npm", "pack", *specs[start : start + 25], "--silent"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found.extend(folder / line.strip() for line in out.stdout.splitlines() if line.strip())
+    return found
+
+
+def sample_specs(lockfile: Path, count: int, seed: int) -> list[str]:
+    packages = json.loads(lockfile.read_text())["packages"]
+    specs = sorted(
+        {
+            f"{entry.get('name') or key.rsplit('node_modules/', 1)[-1]}@{entry['version']}"
+            for key, entry in packages.items()
+            if key and str(entry.get("resolved", "")).startswith("http") and "version" in entry
+        }
+    )
+    return random.Random(seed).sample(specs, min(count, len(specs)))
+
+
+def report_pair(pair: str, root: Path) -> None:
+    name, old, new = pair.split(":")
+    paths = fetch([f"{name}@{old}", f"{name}@{new}"], root)
+    cache = root / "pair-cache"
+    cold = child(paths, None)
+    child(paths, cache)  # fill the cache
+    warm = child(paths, cache)
+    print(f"## {name} {old} -> {new}")
+    for c, w in zip(cold, warm, strict=True):
+        print(
+            f"- {c['name']}: {c['bytes']:,} bytes unpacked, cold {c['ms']:.0f} ms wall "
+            f"({c['cpu_ms']:.0f} ms CPU in this process), warm cache {w['ms']:.0f} ms, "
+            f"{c['unparsed']} files read by patterns"
+        )
+    total = sum(float(c["ms"]) for c in cold)
+    print(f"- both versions cold: {total:.0f} ms")
+
+
+def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
+    specs = sample_specs(lockfile, count, seed)
+    folder = root / "sample"
+    folder.mkdir()
+    paths = fetch(specs, folder)
+    cache = root / "sample-cache"
+    cold = child(paths, None)
+    child(paths, cache)
+    warm = child(paths, cache)
+    cold_ms = [float(r["ms"]) for r in cold]
+    warm_ms = [float(r["ms"]) for r in warm]
+    print(f"## {len(paths)} packages from {lockfile.parent.name} (seed {seed})")
+    print(
+        f"- cold: median {statistics.median(cold_ms):.1f} ms, mean {statistics.mean(cold_ms):.1f}"
+        f" ms, max {max(cold_ms):.0f} ms ({cold[cold_ms.index(max(cold_ms))]['name']}), "
+        f"total {sum(cold_ms) / 1000:.2f} s"
+    )
+    print(
+        f"- warm cache: median {statistics.median(warm_ms):.1f} ms, "
+        f"total {sum(warm_ms) / 1000:.2f} s"
+    )
+    print(f"- packages with install commands: {sum(1 for r in cold if r['install_script'])}")
+    unparsed = sum(int(str(r["unparsed"])) for r in cold)
+    print(f"- files read by patterns (over the cap or unparseable): {unparsed}")
+    entry: Counter[str] = Counter(c for r in cold for c in list(r["entry"]))  # type: ignore[call-overload]
+    install: Counter[str] = Counter(c for r in cold for c in list(r["install"]))  # type: ignore[call-overload]
+    print("\n| capability | packages with it in ENTRY or INSTALL | in INSTALL |")
+    print("|---|---:|---:|")
+    for capability, n in sorted(entry.items(), key=lambda item: (-item[1], item[0])):
+        print(f"| {capability} | {n} | {install.get(capability, 0)} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pair", default="typescript:5.4.5:5.5.4")
+    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--lockfile", type=Path, default=DEFAULT_LOCKFILE)
+    parser.add_argument("--engine", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.engine:
+        cache = None if args.engine[0] == "-" else Path(args.engine[0])
+        print(json.dumps(profile_files([Path(p) for p in args.engine[1:]], cache)))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-behaviour-") as tmp:
+        root = Path(tmp)
+        if args.pair:
+            report_pair(args.pair, root)
+        if args.sample:
+            report_sample(args.lockfile, args.sample, args.seed, root)
+
+
+if __name__ == "__main__":
+    main()
