@@ -72,10 +72,6 @@ _SECRET_SUFFIXES = ("TOKEN", "SECRET", "PASSWORD", "APIKEY", "PRIVATEKEY")
 _ENV_OBJECTS = (["process", "env"], ["Bun", "env"])
 _ROOTS = (b"process", b"Bun", b"Deno", b"global", b"window")
 _MAX_ALIAS_USES = 200
-# Contexts an expression passes through without being "used": process.env || {}.
-_PASS_THROUGH = frozenset(
-    {"parenthesized_expression", "as_expression", "non_null_expression", "ternary_expression"}
-)
 _SERIALISE = frozenset({"JSON.stringify", "util.inspect", "String", "inspect"})
 _ENUMERATE = frozenset(
     {
@@ -160,18 +156,34 @@ class EnvironmentDetector(Detector):
             return
         child, context = node, parent
         for _ in range(8):
-            if context.type in _PASS_THROUGH or (
-                context.type == "binary_expression"
-                and self.ctx.text(context.child_by_field_name("operator") or context)
-                in ("||", "??", "&&")
-            ):
-                child, parent_next = context, context.parent
-                if parent_next is None:
-                    return
-                context = parent_next
-                continue
-            break
+            if not self._passes_through(child, context):
+                break
+            child, parent_next = context, context.parent
+            if parent_next is None:
+                return
+            context = parent_next
+        if context.type in ("binary_expression", "ternary_expression", "unary_expression"):
+            return  # only tested: process.env && ..., typeof process.env, cond ? ... : ...
         self._classify_use(node, child, context)
+
+    def _passes_through(self, child: Node, context: Node) -> bool:
+        """Whether ``context`` evaluates to ``child``'s value: ``(x)``, ``x || {}``, ``x ?? {}``,
+        ``a && x`` and ``c ? x : y`` do; the left of ``&&`` and a condition are only tested."""
+        kind = context.type
+        if kind in ("parenthesized_expression", "as_expression", "non_null_expression"):
+            return True
+        if kind == "ternary_expression":
+            condition = context.child_by_field_name("condition")
+            return condition is None or condition.id != child.id
+        if kind == "binary_expression":
+            operator = context.child_by_field_name("operator")
+            symbol = self.ctx.text(operator) if operator is not None else ""
+            if symbol in ("||", "??"):
+                return True
+            if symbol == "&&":
+                right = context.child_by_field_name("right")
+                return right is not None and right.id == child.id
+        return False
 
     def _classify_use(self, node: Node, child: Node, context: Node) -> None:
         kind = context.type

@@ -83,3 +83,23 @@ def test_writes_truthiness_comments_and_strings_read_nothing_whole(source: str) 
 )
 def test_secret_names(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const level = typeof process !== 'undefined' && process.env && process.env.LOG || 'x';"
+        "send(level); console.log(`${level}`);",
+        "const e = process.env ? 1 : 0; send(e);",
+        "if (typeof process.env === 'object') {}",
+    ],
+)
+def test_testing_process_env_is_not_reading_it_whole(source: str) -> None:
+    assert not found(source, Capability.ENV_ALL)
+
+
+def test_values_that_pass_through_logic_are_still_whole() -> None:
+    assert details("send(process.env || {});", Capability.ENV_ALL) == {"passed"}
+    assert details("const e = ok && process.env; post(JSON.stringify(e));", Capability.ENV_ALL) == {
+        "serialised"
+    }
