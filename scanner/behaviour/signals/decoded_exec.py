@@ -1,13 +1,13 @@
 """Decoded data that gets executed: a decode feeding require, eval, vm or a process spawn.
 
-Starts from each decode the decode signal found (``Buffer.from(s, 'hex')``, ``atob``, char-code
-arrays, a decipher's output) and follows the value outwards through the expressions around it:
-method calls on it (``.toString()``), calls that wrap it, a variable it is assigned to (then every
-use of that variable), a function that returns it (then every call of that function), and one
-level of function call (``run(decoded)`` where ``run`` passes its parameter to ``eval``). When it
-reaches an argument of a sink it emits ``decoded-exec`` with ``detail`` naming the sink: ``eval``,
-``Function``, ``vm``, ``vm.Script``, ``module._compile``, ``require``, ``import`` or
-``child_process``; the evidence says what was decoded and through which function.
+Detects it by starting from each decode the decode signal found (``Buffer.from(s, 'hex')``,
+``atob``, char-code arrays, a decipher's output) and following the value outwards through the
+expressions around it: method calls on it (``.toString()``), calls that wrap it, a variable it is
+assigned to (then every use of that variable), a function that returns it (then every call of that
+function), and one level of function call (``run(decoded)`` where ``run`` passes its parameter to
+``eval``). When it reaches an argument of a sink it emits ``decoded-exec`` with ``detail`` naming
+the sink: ``eval``, ``Function``, ``vm``, ``vm.Script``, ``module._compile``, ``require``,
+``import`` or ``child_process``; the evidence says what was decoded and through which function.
 
 Why: decoding something and running it is what packed payloads do and what ordinary code almost
 never does (flatmap-stream deciphered its payload and ran it with ``module._compile``; the

@@ -1,4 +1,6 @@
-"""DNS lookups: the ``dns`` and ``dns/promises`` modules.
+"""DNS lookups.
+
+Detects require/import of the ``dns`` and ``dns/promises`` modules (``detail``: the module).
 
 Why: DNS is the exfiltration channel that firewalls forget: a stolen value encoded into the
 labels of a name (``<data>.attacker.example``) reaches the attacker's name server through any

@@ -1,6 +1,7 @@
 """Environment reads: the whole environment, secret-looking variables, and ordinary ones.
 
-One module for three capabilities, because they are one decision about one expression:
+Detects reads of ``process.env`` (and ``Bun.env``, ``Deno.env.toObject()``). One module for three
+capabilities, because they are one decision about one expression:
 
 - ``env-all``: ``process.env`` used as a value: serialised (``JSON.stringify``, a template,
   ``util.inspect``), enumerated (``Object.keys/entries/values``, ``for ... in``), copied
