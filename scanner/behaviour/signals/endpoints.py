@@ -89,10 +89,12 @@ WEBHOOK_PATHS: dict[str, str] = {
 CLOUD_METADATA = ("169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254")
 
 _CATEGORY = {host: category for category, hosts in HOSTS.items() for host in hosts}
+# No repeated label group before the host: a string of thousands of "a." must not backtrack.
+# The look-behind lets a subdomain's dot through and stops a longer name ("mywebhook.site").
 _HOST = re.compile(
-    r"(?<![a-z0-9-])((?:[a-z0-9-]+\.)*(?:"
+    r"(?<![a-z0-9-])("
     + "|".join(re.escape(h) for h in sorted(_CATEGORY, key=len, reverse=True))
-    + r"))(?![a-z0-9-])(?!\.[a-z])",
+    + r")(?![a-z0-9-])(?!\.[a-z])",
     re.IGNORECASE,
 )
 _WEBHOOK = re.compile(
@@ -114,8 +116,7 @@ def endpoint_details(value: str) -> list[str]:
         return found
     for match in _HOST.finditer(lowered):
         host = match.group(1)
-        base = next(h for h in _CATEGORY if host == h or host.endswith("." + h))
-        found.append(f"{_CATEGORY[base]}:{base}")
+        found.append(f"{_CATEGORY[host]}:{host}")
     for match in _WEBHOOK.finditer(lowered):
         found.append("webhook:" + match.group().split("/", 1)[0].split(":", 1)[0])
     for match in _METADATA.finditer(lowered):
