@@ -42,6 +42,7 @@ _CORE_TYPES = frozenset(
     }
 )
 _STRING_TYPES = ("string", "template_string")
+_MODULE_CALL_STARTS = (b"require", b"import", b"module", b"(")
 # Where the name an ``On`` handler filters on sits, per node type.
 _NAMED_FIELDS = {
     "call_expression": "function",
@@ -139,9 +140,11 @@ def _record_bindings(ctx: FileContext, captures: dict[str, list[Node]]) -> None:
                 ModuleRef(literal_string(source_node, data), "export-from", node, source_node)
             )
     for node in captures.get("call_expression", ()):
-        ref = _module_call(node, data)
-        if ref is not None:
-            ctx.modules.append(ref)
+        # require(...), require.resolve(...), module.require(...), import(...), (0, require)(...)
+        if data.startswith(_MODULE_CALL_STARTS, node.start_byte):
+            ref = _module_call(node, data)
+            if ref is not None:
+                ctx.modules.append(ref)
     for node in captures.get("variable_declarator", ()):
         _bind_declarator(ctx, node)
     ctx.modules.sort(key=lambda ref: ref.node.start_byte)

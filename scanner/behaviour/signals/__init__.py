@@ -37,4 +37,5 @@ def all_signals() -> tuple[SignalSpec, ...]:
 
 def code_signals(data: bytes) -> tuple[SignalSpec, ...]:
     """The signals whose detectors should run on a file with these bytes."""
-    return tuple(s for s in all_signals() if s.detector is not None and s.applies_to(data))
+    seen: dict[bytes, bool] = {}
+    return tuple(s for s in all_signals() if s.detector is not None and s.applies_to(data, seen))

@@ -136,5 +136,15 @@ class SignalSpec:
     order: int = 50
     """Detectors finish in this order: combinations (skimmer) come after what they combine."""
 
-    def applies_to(self, data: bytes) -> bool:
-        return all(any(key in data for key in group) for group in self.keywords)
+    def applies_to(self, data: bytes, seen: dict[bytes, bool] | None = None) -> bool:
+        """``seen``: key -> present, shared by the specs checked on one file (several name
+        the same keys, and each absent key costs a search of the whole file)."""
+        known = {} if seen is None else seen
+
+        def present(key: bytes) -> bool:
+            found = known.get(key)
+            if found is None:
+                found = known[key] = key in data
+            return found
+
+        return all(any(present(key) for key in group) for group in self.keywords)

@@ -34,6 +34,8 @@ class ExfilEndpointDetector(Detector):
 
     def on_string(self, literal: StringLiteral) -> None:
         value = literal.value
+        if len(value) < 7:  # the shortest listed name, file.io, with one more character
+            return
         if len(value) > _MAX_LENGTH:
             value = value[:_MAX_LENGTH]
         for detail in endpoint_details(value):

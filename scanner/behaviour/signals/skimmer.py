@@ -37,6 +37,7 @@ INPUT_EVENTS = frozenset(
 )
 _HANDLER_PROPERTIES = frozenset({f"on{event}" for event in INPUT_EVENTS})
 _PASSWORD = re.compile(r"type\s*=\s*['\"]?password\b|\[\s*type\s*=\s*['\"]?password", re.IGNORECASE)
+_FIELD_HINT = re.compile(r"(?i)pass|c[cv]|card|cs|secur|credit|exp")
 _CARD = re.compile(
     r"(?:^|[^a-z])(?:cc-?(?:num|number|exp|csc|cvv|cvc|name)|card-?(?:number|num|holder|cvc|cvv|expir\w*|code)"
     r"|cvv2?|cvc2?|security-?code|credit-?card|exp-?date|expiry(?:-?date)?)(?:[^a-z]|$)",
@@ -92,7 +93,7 @@ class SkimmerDetector(Detector):
 
     def on_string(self, literal: StringLiteral) -> None:
         value = literal.value
-        if len(value) > 300:
+        if len(value) > 300 or not _FIELD_HINT.search(value):
             return
         normalised = value.replace("_", "-")
         if _PASSWORD.search(value) or (

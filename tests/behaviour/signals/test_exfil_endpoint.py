@@ -55,7 +55,6 @@ def test_endpoint_details_are_host_level() -> None:
     assert endpoint_details("https://a.b.webhook.site/x?y=1") == ["webhook:webhook.site"]
 
 
-
 def test_long_label_runs_and_subdomains() -> None:
     # (The host regex has no repeated label group, so such strings cannot make it backtrack.)
     assert endpoint_details("a." * 2000 + "x") == []

@@ -51,3 +51,10 @@ def test_an_imported_fetch_is_the_library_not_the_global() -> None:
     assert details("const fetch = require('node-fetch'); fetch('u');", NET) == {
         "library:node-fetch"
     }
+
+
+def test_every_module_and_library_name_passes_the_keyword_gate() -> None:
+    from scanner.behaviour.signals.network import NETWORK_LIBRARIES, NETWORK_MODULES, SIGNAL
+
+    for name in (*NETWORK_MODULES, *NETWORK_LIBRARIES):
+        assert SIGNAL.applies_to(f"require('{name}')".encode()), name

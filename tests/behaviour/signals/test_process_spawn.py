@@ -57,3 +57,10 @@ def test_found_by_pattern_when_the_file_is_over_the_cap() -> None:
     analysis = analyse("const cp = require('child_process');", max_parse_bytes=8)
     assert [s.detail for s in analysis.signals if s.capability is SPAWN] == ["child_process"]
     assert not analysis.parsed
+
+
+def test_every_library_name_passes_the_keyword_gate() -> None:
+    from scanner.behaviour.signals.process_spawn import SIGNAL, SPAWN_LIBRARIES
+
+    for name in SPAWN_LIBRARIES:
+        assert SIGNAL.applies_to(f"require('{name}')".encode()), name
