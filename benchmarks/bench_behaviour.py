@@ -8,7 +8,11 @@ it) into a temp dir. Then, each in a fresh child process (empty in-process memo)
     cold, then from a warm profile cache; milliseconds per package, and how many packages have
     each capability in ENTRY-or-INSTALL zones and in INSTALL zones.
 
+  * with --install, every package the corpus lockfiles mark hasInstallScript: what its
+    INSTALL zone can do.
+
     python benchmarks/bench_behaviour.py [--pair name:old:new] [--sample N] [--lockfile PATH]
+                                         [--install] [--no-fork]
 """
 
 from __future__ import annotations
@@ -111,6 +115,33 @@ def sample_specs(lockfile: Path, count: int, seed: int) -> list[str]:
     return random.Random(seed).sample(specs, min(count, len(specs)))
 
 
+def install_specs(corpus: Path) -> list[str]:
+    """Every registry package the corpus's npm lockfiles mark hasInstallScript."""
+    specs: set[str] = set()
+    for lockfile in sorted(corpus.glob("npm/**/package-lock.json")):
+        try:
+            packages = json.loads(lockfile.read_text()).get("packages", {})
+        except ValueError:
+            continue
+        for key, entry in packages.items():
+            resolved = str(entry.get("resolved", ""))
+            if key and entry.get("hasInstallScript") and resolved.startswith("http"):
+                name = entry.get("name") or key.rsplit("node_modules/", 1)[-1]
+                specs.add(f"{name}@{entry['version']}")
+    return sorted(specs)
+
+
+def report_install(corpus: Path, root: Path) -> None:
+    folder = root / "install"
+    folder.mkdir()
+    paths = fetch(install_specs(corpus), folder)
+    rows = child(paths, None)
+    print(f"## {len(rows)} packages with install scripts (every one in the corpus lockfiles)")
+    for row in rows:
+        found = ", ".join(list(row["install"])) or "nothing"  # type: ignore[call-overload]
+        print(f"- {row['name']}: INSTALL zone: {found}; {float(str(row['ms'])):.0f} ms")
+
+
 def report_pair(pair: str, root: Path) -> None:
     name, old, new = pair.split(":")
     paths = fetch([f"{name}@{old}", f"{name}@{new}"], root)
@@ -174,6 +205,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--lockfile", type=Path, default=DEFAULT_LOCKFILE)
     parser.add_argument("--no-fork", action="store_true", help="profile in one process")
+    parser.add_argument(
+        "--install", action="store_true", help="the corpus's install-script packages"
+    )
     parser.add_argument("--engine", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
@@ -192,6 +226,8 @@ def main() -> None:
             report_pair(args.pair, root)
         if args.sample:
             report_sample(args.lockfile, args.sample, args.seed, root)
+        if args.install:
+            report_install(REPO.parent / "shared" / "corpus", root)
 
 
 if __name__ == "__main__":
