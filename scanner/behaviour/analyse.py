@@ -16,7 +16,9 @@ from scanner.behaviour.files import is_minified
 from scanner.behaviour.model import Capability, FileProfile, Signal
 from scanner.behaviour.parser import (
     MAX_PARSE_BYTES,
+    PARSE_SECONDS,
     Grammar,
+    ParseTimeout,
     error_bytes,
     error_ranges,
     grammar_for,
@@ -29,6 +31,7 @@ MOSTLY_ERRORS = 0.5
 """Above this share of bytes in syntax errors the tree is not trusted at all."""
 MEMO_ENTRIES = 20_000
 _BOM = b"\xef\xbb\xbf"
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,28 @@ def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int, depth: int) ->
     if len(data) > max_parse_bytes:
         over = f"{_size(len(data))}, over the {_size(max_parse_bytes)} parse cap"
         return _by_patterns(data, f"{over}: text patterns used", minified)
+    if _looks_binary(data):
+        return _by_patterns(data, "not text (NUL or control bytes): text patterns used", minified)
     source = b"   " + data[3:] if data.startswith(_BOM) else data
+    try:
+        return _parsed(data, source, grammar, minified, depth)
+    except ParseTimeout:
+        note = f"parsing took over {PARSE_SECONDS:.0f} s: text patterns used"
+        return _by_patterns(data, note, minified)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes other than whitespace: JavaScript source has none (tree-sitter's error
+    recovery on such bytes is also what makes it slow)."""
+    if b"\0" in data:
+        return True
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls * 1000 > len(data)
+
+
+def _parsed(
+    data: bytes, source: bytes, grammar: Grammar, minified: bool, depth: int
+) -> FileAnalysis:
     tree = parse(source, grammar)
     errors = error_ranges(tree.root_node) if tree.root_node.has_error else []
     if errors and grammar is Grammar.JAVASCRIPT:

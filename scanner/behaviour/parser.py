@@ -15,12 +15,13 @@ JSX-with-types) is tried once more with the TSX grammar and the tree with fewer 
 
 from __future__ import annotations
 
+import time
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tree_sitter import Language, Node, Parser, Query, Tree
+    from tree_sitter import Language, Node, Parser, Point, Query, Tree
 
 MAX_PARSE_BYTES = 1024 * 1024
 """Files larger than this are scanned with patterns instead (FileProfile.parsed is False).
@@ -93,8 +94,33 @@ def run_query(query: Query, root: Node) -> dict[str, list[Node]]:
     return QueryCursor(query).captures(root)
 
 
-def parse(data: bytes, grammar: Grammar) -> Tree:
-    return _parser(grammar).parse(data)
+PARSE_SECONDS = 2.0
+"""A parse that takes longer is abandoned (patterns are used). Real files under the cap parse in
+a tenth of a second; tree-sitter's error recovery on hostile input can take many seconds."""
+
+
+class ParseTimeout(Exception):
+    """The parser was stopped at its deadline."""
+
+
+def parse(data: bytes, grammar: Grammar, seconds: float | None = None) -> Tree:
+    """The syntax tree of ``data``; :class:`ParseTimeout` past ``seconds`` (default
+    :data:`PARSE_SECONDS`)."""
+    parser = _parser(grammar)
+    view = memoryview(data)
+    deadline = time.monotonic() + (PARSE_SECONDS if seconds is None else seconds)
+
+    def read(offset: int, point: Point) -> memoryview:
+        return view[offset:]
+
+    def overdue(offset: int, has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        return parser.parse(read, progress_callback=overdue)
+    except ValueError:  # what a cancelled parse raises
+        parser.reset()
+        raise ParseTimeout from None
 
 
 def error_ranges(root: Node, limit: int = 64) -> list[tuple[int, int, int]]:

@@ -103,3 +103,19 @@ def test_identical_content_is_analysed_once(monkeypatch: pytest.MonkeyPatch) -> 
     assert first is second
     assert len(parses) == 1
     assert first.profile("lib/b.js").signals[0].file == "lib/b.js"
+
+
+def test_a_file_the_parser_gives_up_on_is_read_by_patterns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parser, "PARSE_SECONDS", -1.0)
+    result = analyse("eval(x);\n" + "f(1);\n" * 20000)
+    assert not result.parsed
+    assert result.note is not None and "parsing took over" in result.note
+    assert [s.detail for s in result.signals] == ["eval"]
+
+
+def test_binary_content_is_not_parsed() -> None:
+    result = analyse("\x00\x01\x02 eval(x) \x03\x04")
+    assert not result.parsed
+    assert result.note is not None and "not text" in result.note

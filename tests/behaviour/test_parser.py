@@ -30,3 +30,14 @@ def test_the_parser_is_not_imported_by_the_cli() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_parse_past_its_deadline_is_abandoned_and_the_parser_still_works() -> None:
+    import pytest
+
+    from scanner.behaviour.parser import ParseTimeout
+
+    source = b"const a = [" + b"f(1), " * 20000 + b"];\n"
+    with pytest.raises(ParseTimeout):
+        parse(source, Grammar.JAVASCRIPT, seconds=-1.0)
+    assert not parse(b"const a = 1;", Grammar.JAVASCRIPT).root_node.has_error

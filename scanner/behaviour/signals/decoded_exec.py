@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from scanner.behaviour.context import FileContext
 
 _MAX_WORK = 64
+_MAX_DECODES = 256
 _MAX_USES = 200
 _MAX_CLIMB = 32
 _PATTERN_SINKS = {
@@ -97,7 +98,18 @@ class DecodedExecDetector(Detector):
     def finish(self) -> None:
         if not self.ctx.decoded or self.ctx.root is None:
             return
-        for node, kind in self.ctx.decoded:
+        # A decode inside another (atob(atob(x))) is followed by the outer one. tree-sitter
+        # finds a node's parent by walking down from the root, so climbing costs the depth of
+        # the tree at every step: the number of climbs is capped for hostile nesting.
+        covered_to = -1
+        climbs = 0
+        for node, kind in sorted(self.ctx.decoded, key=lambda item: item[0].start_byte):
+            if node.end_byte <= covered_to:
+                continue
+            covered_to = node.end_byte
+            climbs += 1
+            if climbs > _MAX_DECODES:
+                break
             self._climb(node, f"{kind}-decoded data", None)
         done = 0
         while self._queue and done < _MAX_WORK:
