@@ -11,7 +11,7 @@ capabilities, because they are one decision about one expression:
   process, as every process-spawning tool does. A local alias (``const env = process.env``) is
   followed one step: its member reads are named reads, its serialisation is ``env-all``.
 - ``env-secret``: named reads whose name looks like a secret: NPM_TOKEN, NODE_AUTH_TOKEN,
-  GITHUB_TOKEN, GH_TOKEN, AWS_*, AZURE_*, and any name with a TOKEN, SECRET, PASSWORD, PASSWD,
+  GITHUB_TOKEN, GH_TOKEN, AWS_*, and any name with a TOKEN, SECRET, PASSWORD, PASSWD,
   PASSPHRASE, KEY, APIKEY, CREDENTIAL(S), AUTH or PRIVATE part (``detail``: the name).
 - ``env-named``: every other named read (NODE_ENV, DEBUG, CI, HOME; ``detail``: the name, or
   ``[computed]`` for ``process.env[name]``). Ordinary; weighs nothing alone, but a payload's
@@ -68,7 +68,7 @@ _SECRET_PARTS = frozenset(
         "COOKIE",
     }
 )
-_SECRET_PREFIXES = ("AWS_", "AZURE_", "NPM_CONFIG__AUTH", "NPM_CONFIG_//")
+_SECRET_PREFIXES = ("AWS_", "NPM_CONFIG__AUTH", "NPM_CONFIG_//")
 _SECRET_SUFFIXES = ("TOKEN", "SECRET", "PASSWORD", "APIKEY", "PRIVATEKEY")
 _ENV_OBJECTS = (["process", "env"], ["Bun", "env"])
 _ROOTS = (b"process", b"Bun", b"Deno", b"global", b"window")

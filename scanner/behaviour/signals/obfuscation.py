@@ -8,7 +8,8 @@ Detects:
   loop that un-rotates an obfuscator's string table at start-up.
 - ``hex-blob``, ``base64-blob``, ``escaped-string``, ``high-entropy-string``: one string literal
   that is 256+ hex digits, 512+ base64 characters without spaces, written as 64+ ``\\xNN``
-  escapes, or 200+ ASCII characters of 5.2+ bits/character Shannon entropy. Entropy is measured
+  escapes, or 200+ ASCII characters of 5.2+ bits/character Shannon entropy with almost no
+  whitespace (under 2%: HTML, CSS and prose templates reach the entropy too). Entropy is measured
   on the value of one literal from the syntax tree, never across code. ``detail`` is the kind and
   ``sha256:`` + the first 16 hex digits of the literal's value, so that the verdict can tell a
   literal the previous version already had (same hash, anywhere in the package) from a new one.
@@ -91,6 +92,9 @@ def blob_kind(value: str, raw: str) -> str | None:
         return None
     if BASE64_BLOB.fullmatch(value):
         return "base64-blob"
+    # Markup, CSS and prose templates reach the threshold too; encoded data has no spaces.
+    if sum(1 for ch in value if ch.isspace()) * 50 > len(value):
+        return None
     if entropy(value) >= ENTROPY_THRESHOLD:
         return "high-entropy-string"
     return None

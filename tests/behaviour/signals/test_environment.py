@@ -70,6 +70,8 @@ def test_writes_truthiness_comments_and_strings_read_nothing_whole(source: str) 
         ("GH_TOKEN", True),
         ("AWS_REGION", True),
         ("STRIPE_SECRET", True),
+        ("AZURE_CLIENT_SECRET", True),
+        ("AZURE_LOG_LEVEL", False),
         ("DB_PASSWORD", True),
         ("API_KEY", True),
         ("npm_config__authToken", True),

@@ -65,6 +65,11 @@ def test_base64_blob() -> None:
         "-----BEGIN CERTIFICATE-----\n" + base64.b64encode(bytes(range(256)) * 3).decode(),
         "这是一个很长的中文句子用来测试非 ASCII 文本不会被当作有效载荷" * 10,
         "The quick brown fox jumps over the lazy dog while reading documentation. " * 5,
+        '<!DOCTYPE html><html><head><style>body{margin:0;font:12px/1.4 "Segoe UI",Arial}'
+        ".x-1{color:#3a7;border:1px solid #ccc} #t2>td{padding:4px 8px}</style></head>"
+        '<body><table id="t2"><tr><td>{{ruleId}}</td><td>{{message}}</td></tr></table>'
+        "<script>var q=document.querySelectorAll('tr');for(var i=0;i<q.length;i++){q[i]"
+        ".onclick=function(){this.classList.toggle('open')}}</script></body></html>",
     ],
 )
 def test_data_uris_wasm_certificates_and_prose_are_not_payloads(value: str) -> None:
