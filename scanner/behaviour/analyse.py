@@ -153,6 +153,7 @@ def _parsed(
         else:
             note = f"syntax errors at line {lines} (patterns found nothing the parser missed)"
     specifiers = tuple(ref.spec for ref in ctx.modules if ref.spec is not None)
+    specifiers += tuple(ctx.references)
     return FileAnalysis(ctx.signals(), parsed, note, specifiers, minified)
 
 

@@ -79,6 +79,8 @@ class FileContext:
     declared: set[str] = field(default_factory=set)
     """Names declared in the file as functions, classes or variables not bound to a module."""
     modules: list[ModuleRef] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    """Package files that process-spawning calls run (see :mod:`scanner.behaviour.references`)."""
     decoded: list[tuple[Node, str]] = field(default_factory=list)
     """Decode operations found by the decode signal (node, kind), for the decoded-exec signal."""
     root: Node | None = None

@@ -32,7 +32,8 @@ from scanner.behaviour.model import (
     Signal,
 )
 from scanner.behaviour.parser import MAX_PARSE_BYTES
-from scanner.behaviour.resolve import resolve_specifier
+from scanner.behaviour.references import ROOT_PREFIX
+from scanner.behaviour.resolve import resolve_specifier, resolve_target
 from scanner.behaviour.signals.native_binary import native_kind
 from scanner.behaviour.zones import assign_zones, manifest_facts
 from scanner.tarball.archive import PackageArchive
@@ -76,7 +77,7 @@ def profile_archive(
             dict.fromkeys(
                 found
                 for spec in analysis.specifiers
-                if (found := resolve_specifier(spec, _importer(path), files)) is not None
+                if (found := _resolve(spec, path, files)) is not None
             )
         )
         requires[path] = local
@@ -129,6 +130,12 @@ def cached_profile(
     profile = profile_archive(archive, max_parse_bytes=max_parse_bytes)
     cache.put(integrity, profile)
     return profile
+
+
+def _resolve(spec: str, importer: str, files: Mapping[str, object]) -> str | None:
+    if spec.startswith(ROOT_PREFIX):
+        return resolve_target(spec[len(ROOT_PREFIX) :], files)
+    return resolve_specifier(spec, _importer(importer), files)
 
 
 def _importer(path: str) -> str:

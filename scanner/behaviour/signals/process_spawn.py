@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
+from scanner.behaviour.references import run_references
 from scanner.behaviour.signals._modules import module_table, package_name
 from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
 from scanner.behaviour.syntax import arguments, literal_string
@@ -48,6 +49,8 @@ SPAWN_LIBRARIES = (
 SPAWN_FUNCTIONS = frozenset(
     {"exec", "execSync", "execFile", "execFileSync", "spawn", "spawnSync", "fork"}
 )
+# Calls that can run a file of the package: child_process's and the libraries' usual names.
+_RUNNING_NAMES = SPAWN_FUNCTIONS | {"execa", "execaSync", "execaNode", "execaCommand", "sync"}
 _BINDINGS = ("process.binding", "process._linkedBinding")
 
 
@@ -56,7 +59,9 @@ class ProcessSpawnDetector(Detector):
 
     def handlers(self) -> Mapping[str, Handler | On]:
         return {
-            "call_expression": On(self._call, frozenset({"binding", "_linkedBinding"})),
+            "call_expression": On(
+                self._call, frozenset({"binding", "_linkedBinding"}) | _RUNNING_NAMES
+            ),
             "new_expression": On(self._new, frozenset({"Worker"})),
         }
 
@@ -73,7 +78,15 @@ class ProcessSpawnDetector(Detector):
 
     def _call(self, node: Node) -> None:
         function = node.child_by_field_name("function")
-        if function is None or self.ctx.qualified(function) not in _BINDINGS:
+        name = self.ctx.qualified(function) if function is not None else None
+        if name is None:
+            return
+        head, _, last = name.rpartition(".")
+        library = package_name(name.split(".", 1)[0]) in SPAWN_LIBRARIES
+        if (head == "child_process" and last in SPAWN_FUNCTIONS) or library:
+            self.ctx.references.extend(run_references(self.ctx, node))
+            return
+        if name not in _BINDINGS:
             return
         args = arguments(node)
         name = literal_string(args[0], self.ctx.data) if args else None
@@ -85,6 +98,7 @@ class ProcessSpawnDetector(Detector):
         name = self.ctx.qualified(constructor) if constructor is not None else None
         if name not in ("Worker", "worker_threads.Worker"):
             return
+        self.ctx.references.extend(run_references(self.ctx, node))
         args = arguments(node)
         if len(args) >= 2 and re.search(r"\beval\s*:\s*true\b", self.ctx.text(args[1], 400)):
             self.ctx.emit(Capability.PROCESS_SPAWN, node, detail="worker eval")
