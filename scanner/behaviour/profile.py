@@ -33,10 +33,10 @@ from scanner.behaviour.model import (
 )
 from scanner.behaviour.parser import MAX_PARSE_BYTES
 from scanner.behaviour.references import ROOT_PREFIX
-from scanner.behaviour.resolve import resolve_specifier, resolve_target
+from scanner.behaviour.resolve import resolve_bundled, resolve_specifier, resolve_target
 from scanner.behaviour.signals.native_binary import native_kind
 from scanner.behaviour.zones import assign_zones, manifest_facts
-from scanner.tarball.archive import PackageArchive
+from scanner.tarball.archive import ArchiveFile, PackageArchive
 from scanner.tarball.parallel import fork_map
 
 _Job = tuple[str, bytes, FileKind]
@@ -72,12 +72,13 @@ def profile_archive(
     analyses = _analyse_all(jobs, max_parse_bytes)
     profiles: dict[str, FileProfile] = {}
     requires: dict[str, tuple[str, ...]] = {}
+    bundled = any(path.startswith("node_modules/") for path in files)
     for (path, _, _), analysis in zip(jobs, analyses, strict=True):
         local = tuple(
             dict.fromkeys(
                 found
                 for spec in analysis.specifiers
-                if (found := _resolve(spec, path, files)) is not None
+                if (found := _resolve(spec, path, files, bundled)) is not None
             )
         )
         requires[path] = local
@@ -132,10 +133,20 @@ def cached_profile(
     return profile
 
 
-def _resolve(spec: str, importer: str, files: Mapping[str, object]) -> str | None:
+def _resolve(
+    spec: str, importer: str, files: Mapping[str, ArchiveFile], bundled: bool
+) -> str | None:
     if spec.startswith(ROOT_PREFIX):
         return resolve_target(spec[len(ROOT_PREFIX) :], files)
-    return resolve_specifier(spec, _importer(importer), files)
+    found = resolve_specifier(spec, _importer(importer), files)
+    if found is None and bundled:
+        found = resolve_bundled(spec, _importer(importer), files, lambda p: _read(files, p))
+    return found
+
+
+def _read(files: Mapping[str, ArchiveFile], path: str) -> bytes | None:
+    entry = files.get(path)
+    return entry.data if entry is not None else None
 
 
 def _importer(path: str) -> str:

@@ -2,14 +2,16 @@
 
 ``./a`` from ``lib/x.js`` tries ``lib/a``, then ``lib/a.js``, ``.cjs``, ``.mjs``, ``.json``,
 ``.node`` (and the TypeScript extensions, for packages that ship sources), then
-``lib/a/index.*``; a TypeScript import of ``./a.js`` also finds ``a.ts``. Nothing outside the
-package resolves.
+``lib/a/index.*``; a TypeScript import of ``./a.js`` also finds ``a.ts``. A bare specifier
+resolves only into a dependency bundled in the tarball (``node_modules/<name>/``, nearest
+folder first, its ``main`` or index). Nothing outside the package resolves.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 _EXTENSIONS = ("", ".js", ".cjs", ".mjs", ".json", ".node", ".jsx", ".ts", ".tsx", ".mts", ".cts")
 _INDEXES = tuple(f"/index{ext}" for ext in _EXTENSIONS[1:])
@@ -61,3 +63,42 @@ def resolve_specifier(spec: str, importer: str, files: Collection[str]) -> str |
 def resolve_target(target: str, files: Collection[str]) -> str | None:
     """A manifest target (main, bin, exports) as a package file."""
     return resolve_path(normalise(target), files)
+
+
+def resolve_bundled(
+    spec: str,
+    importer: str,
+    files: Collection[str],
+    read: Callable[[str], bytes | None],
+) -> str | None:
+    """The file a bare ``require('name/sub')`` loads from a ``node_modules`` folder inside the
+    package (bundled dependencies), searched from the importer's folder up, as Node does."""
+    if spec.startswith((".", "/")) or ":" in spec:
+        return None
+    pieces = spec.split("/")
+    count = 2 if spec.startswith("@") else 1
+    name, sub = "/".join(pieces[:count]), "/".join(pieces[count:])
+    folder = posixpath.dirname(importer)
+    while True:
+        base = posixpath.join(folder, "node_modules", name) if folder else f"node_modules/{name}"
+        if f"{base}/package.json" in files or any(
+            f"{base}/index{ext}" in files for ext in _EXTENSIONS[1:]
+        ):
+            if sub:
+                return resolve_path(normalise(f"{base}/{sub}"), files)
+            return resolve_path(normalise(f"{base}/{_main(read(f'{base}/package.json'))}"), files)
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)
+
+
+def _main(manifest: bytes | None) -> str:
+    if manifest:
+        try:
+            value = json.loads(manifest)
+        except ValueError:
+            value = None
+        main = value.get("main") if isinstance(value, dict) else None
+        if isinstance(main, str) and main:
+            return main
+    return "index.js"

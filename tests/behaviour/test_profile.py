@@ -139,3 +139,19 @@ def test_results_are_the_same_in_a_second_process(monkeypatch: pytest.MonkeyPatc
     local = _profile("forked", "1.0.0", files)
     assert forked.files == local.files
     assert json.dumps(sorted(forked.zones)) == json.dumps(sorted(local.zones))
+
+
+def test_entry_zone_reaches_into_bundled_dependencies() -> None:
+    profile = _profile(
+        "bundler",
+        "1.0.0",
+        {
+            "index.js": "module.exports = require('helper');",
+            "node_modules/helper/package.json": '{"name": "helper", "main": "lib/h.js"}',
+            "node_modules/helper/lib/h.js": "require('https');",
+            "node_modules/other/index.js": "require('dns');",
+        },
+        bundleDependencies=["helper", "other"],
+    )
+    assert profile.zones["node_modules/helper/lib/h.js"] is Zone.ENTRY
+    assert profile.zones["node_modules/other/index.js"] is Zone.OTHER

@@ -44,3 +44,25 @@ def test_manifest_targets() -> None:
     assert resolve_target("lib/util", FILES) == "lib/util/index.js"
     assert normalise("./lib/../index.js") == "index.js"
     assert normalise("../x") is None
+
+
+def test_bare_specifiers_resolve_into_bundled_dependencies() -> None:
+    from scanner.behaviour.resolve import resolve_bundled
+
+    files = {
+        "lib/x.js",
+        "node_modules/dep/package.json",
+        "node_modules/dep/main.js",
+        "node_modules/dep/util.js",
+        "node_modules/@s/p/index.js",
+        "lib/node_modules/near/index.js",
+    }
+    manifests = {"node_modules/dep/package.json": b'{"main": "main.js"}'}
+    read = manifests.get
+    assert resolve_bundled("dep", "lib/x.js", files, read) == "node_modules/dep/main.js"
+    assert resolve_bundled("dep/util", "lib/x.js", files, read) == "node_modules/dep/util.js"
+    assert resolve_bundled("@s/p", "index.js", files, read) == "node_modules/@s/p/index.js"
+    assert resolve_bundled("near", "lib/x.js", files, read) == "lib/node_modules/near/index.js"
+    assert resolve_bundled("near", "index.js", files, read) is None
+    assert resolve_bundled("missing", "lib/x.js", files, read) is None
+    assert resolve_bundled("node:fs", "lib/x.js", files, read) is None
