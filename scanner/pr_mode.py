@@ -165,44 +165,49 @@ class ChangeSet:
     added: tuple[PackageChange, ...] = ()
     updated: tuple[PackageChange, ...] = ()
     removed: tuple[PackageChange, ...] = ()
+    downgraded: tuple[PackageChange, ...] = ()
 
     @property
     def incoming(self) -> frozenset[str]:
         """``name@version`` of every version the head has and the base did not."""
-        return frozenset(f"{c.name}@{c.new}" for c in (*self.added, *self.updated))
+        return frozenset(
+            f"{c.name}@{c.new}" for c in (*self.added, *self.updated, *self.downgraded)
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.downgraded)
 
 
 def changed_packages(base: Lockfile, head: Lockfile) -> ChangeSet:
-    """Package versions added, updated and removed, by package name.
+    """Package versions added, updated, downgraded and removed, by package name.
 
-    A name whose versions differ is an update when one version replaced another. With several
-    versions on either side, old and new are paired in semver order and what is left over is
-    added or removed: ``{1.0.0, 2.0.0} -> {1.0.1, 2.0.1}`` is two updates.
+    Each version the head brings in is paired as :func:`scanner.pairing.incoming` pairs it (with
+    the nearest lower version the base had); a base version that is gone and that no incoming
+    version was paired with is removed. ``{1.0.0, 2.0.0} -> {1.0.1, 2.0.1}`` is two updates.
     """
-    before = _versions_by_name(base)
-    after = _versions_by_name(head)
-    added: list[PackageChange] = []
-    updated: list[PackageChange] = []
-    removed: list[PackageChange] = []
-    for name in sorted(before.keys() | after.keys()):
-        gone = _semver_sorted(before.get(name, set()) - after.get(name, set()))
-        came = _semver_sorted(after.get(name, set()) - before.get(name, set()))
-        pairs = min(len(gone), len(came))
-        pairs_of = zip(gone[:pairs], came[:pairs], strict=True)
-        updated.extend(PackageChange(name, old, new) for old, new in pairs_of)
-        added.extend(PackageChange(name, None, version) for version in came[pairs:])
-        removed.extend(PackageChange(name, version, None) for version in gone[pairs:])
-    return ChangeSet(tuple(added), tuple(updated), tuple(removed))
+    from scanner.pairing import ChangeKind, incoming, versions_by_name
 
-
-def _versions_by_name(lockfile: Lockfile) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for node in lockfile.packages():
-        out.setdefault(node.name, set()).add(node.version)
-    return out
+    pairs = incoming(base, head, registry_only=False)
+    by_kind: dict[ChangeKind, list[PackageChange]] = {kind: [] for kind in ChangeKind}
+    replaced: set[tuple[str, str]] = set()
+    for pair in pairs:
+        old = pair.old.version if pair.old else None
+        by_kind[pair.kind].append(PackageChange(pair.name, old, pair.new.version))
+        if old is not None:
+            replaced.add((pair.name, old))
+    after = versions_by_name(head, registry_only=False)
+    removed = [
+        PackageChange(name, version, None)
+        for name, versions in sorted(versions_by_name(base, registry_only=False).items())
+        for version in _semver_sorted(versions)
+        if version not in after.get(name, {}) and (name, version) not in replaced
+    ]
+    return ChangeSet(
+        added=tuple(by_kind[ChangeKind.NEW]),
+        updated=tuple(by_kind[ChangeKind.UPDATE]),
+        removed=tuple(removed),
+        downgraded=tuple(by_kind[ChangeKind.DOWNGRADE]),
+    )
 
 
 def _semver_sorted(versions: Iterable[str]) -> list[str]:
@@ -217,8 +222,9 @@ def describe_changes(changes: ChangeSet) -> str:
     """``3 added, 2 updated, 1 removed``, or ``no package changes``."""
     if not changes:
         return "no package changes"
+    downgraded = f", {len(changes.downgraded)} downgraded" if changes.downgraded else ""
     return (
-        f"{len(changes.added)} added, {len(changes.updated)} updated, "
+        f"{len(changes.added)} added, {len(changes.updated)} updated{downgraded}, "
         f"{len(changes.removed)} removed"
     )
 
@@ -228,6 +234,7 @@ def change_lines(changes: ChangeSet, limit: int | None = None) -> list[str]:
     ``limit`` of them plus a line saying how many were left out."""
     lines = [f"+ {c.name} {c.new}" for c in changes.added]
     lines += [f"~ {c.name} {c.old} -> {c.new}" for c in changes.updated]
+    lines += [f"v {c.name} {c.old} -> {c.new} (downgrade)" for c in changes.downgraded]
     lines += [f"- {c.name} {c.old}" for c in changes.removed]
     if limit is not None and len(lines) > limit:
         left_out = len(lines) - limit

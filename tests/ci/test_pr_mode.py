@@ -116,7 +116,10 @@ def test_changed_packages_between_the_clean_and_the_attacked_lockfile() -> None:
     assert changes.incoming == {"flatmap-stream@0.1.1", "event-stream@3.3.6"}
     reverse = changed_packages(read_lockfile(HEAD), read_lockfile(CLEAN / "package-lock.json"))
     assert reverse.removed == (PackageChange("flatmap-stream", "0.1.1", None),)
-    assert reverse.updated == (PackageChange("event-stream", "3.3.6", "3.3.4"),)
+    # Going back to 3.3.4 is a downgrade, not an upgrade to be diffed.
+    assert reverse.updated == ()
+    assert reverse.downgraded == (PackageChange("event-stream", "3.3.6", "3.3.4"),)
+    assert describe_changes(reverse) == "0 added, 0 updated, 1 downgraded, 1 removed"
 
 
 def test_same_lockfile_has_no_changes() -> None:
@@ -138,7 +141,7 @@ def _lockfile_with(tmp_path: Path, name: str, versions: dict[str, str]) -> Path:
     return path
 
 
-def test_several_versions_pair_up_in_semver_order(tmp_path: Path) -> None:
+def test_each_version_pairs_with_the_nearest_lower_one_in_semver_order(tmp_path: Path) -> None:
     before = _lockfile_with(tmp_path, "a", {
         "node_modules/pkg": "10.0.0", "node_modules/x/node_modules/pkg": "9.0.0",
         "node_modules/y/node_modules/pkg": "1.0.0",
@@ -147,15 +150,16 @@ def test_several_versions_pair_up_in_semver_order(tmp_path: Path) -> None:
         "node_modules/pkg": "10.0.1", "node_modules/x/node_modules/pkg": "9.1.0",
     })
     changes = changed_packages(read_lockfile(before), read_lockfile(after))
-    # 1.0.0 < 9.0.0 < 10.0.0 numerically (a text sort would pair 10.0.0 first)
+    # 9.0.0 < 10.0.0 numerically (a text sort would put 10.0.0 first): each new version is
+    # compared with its own predecessor, and 1.0.0 simply left the tree.
     assert changes.updated == (
-        PackageChange("pkg", "1.0.0", "9.1.0"), PackageChange("pkg", "9.0.0", "10.0.1"),
+        PackageChange("pkg", "10.0.0", "10.0.1"), PackageChange("pkg", "9.0.0", "9.1.0"),
     )
-    assert changes.removed == (PackageChange("pkg", "10.0.0", None),)
+    assert changes.removed == (PackageChange("pkg", "1.0.0", None),)
     assert change_lines(changes) == [
-        "~ pkg 1.0.0 -> 9.1.0", "~ pkg 9.0.0 -> 10.0.1", "- pkg 10.0.0",
+        "~ pkg 10.0.0 -> 10.0.1", "~ pkg 9.0.0 -> 9.1.0", "- pkg 1.0.0",
     ]
-    assert change_lines(changes, limit=1) == ["~ pkg 1.0.0 -> 9.1.0", "... and 2 more"]
+    assert change_lines(changes, limit=1) == ["~ pkg 10.0.0 -> 10.0.1", "... and 2 more"]
 
 
 def test_a_package_that_only_moved_in_the_tree_is_not_a_change(tmp_path: Path) -> None:
