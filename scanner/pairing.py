@@ -59,9 +59,7 @@ def versions_by_name(
     lockfile: Lockfile, *, registry_only: bool = True
 ) -> dict[str, dict[str, PackageNode]]:
     return _one_node_per_version(
-        n
-        for n in lockfile.packages()
-        if not registry_only or n.source is SourceKind.REGISTRY
+        n for n in lockfile.packages() if not registry_only or n.source is SourceKind.REGISTRY
     )
 
 

@@ -1,0 +1,203 @@
+"""What package.json says changed, and whether it agrees with the registry's copy.
+
+Entry points (``main``, ``bin``) are compared the way Node and npm resolve them, so that
+``"index.js"`` and ``"./index.js"``, or a missing and an empty ``main``, are the same thing. An
+entry point moved to a file the old version already shipped is housekeeping (low); one moved to
+a file that did not exist before is worth a look (medium): the code it now runs is all new.
+Manifest confusion (the tarball's package.json disagreeing with the registry's document) hides
+scripts or dependencies from whoever reviews the registry, so it is high.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from scanner.model import Severity
+from scanner.registry.packument import INSTALL_SCRIPT_NAMES, VersionInfo
+from scanner.tarball.risk import RiskNote
+
+_GYP_INSTALL = "node-gyp rebuild"
+_DEFAULT_MAIN = "index.js"
+_MAX_KEY_SCAN = 512 * 1024
+
+
+def key_line(data: bytes, *path: str) -> int | None:
+    """1-based line of the key at ``path`` in a JSON document: ``key_line(d, "main")`` is the
+    top-level ``main``, never a nested key of the same name or text inside a string;
+    ``key_line(d, "dependencies", "x")`` is ``x`` inside the top-level ``dependencies``."""
+    text = data[:_MAX_KEY_SCAN].decode("utf-8", errors="replace")
+    keys: list[str | None] = []
+    line = 1
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif char in "{[":
+            keys.append(None)
+        elif char in "}]":
+            if keys:
+                keys.pop()
+        elif char == '"':
+            start, i = i + 1, _string_end(text, i + 1)
+            if keys and text[i + 1 : i + 64].lstrip().startswith(":"):
+                keys[-1] = text[start:i]
+                if len(keys) == len(path) and tuple(keys) == path:
+                    return line
+            line += text.count("\n", start, i)
+        i += 1
+    return None
+
+
+def _string_end(text: str, i: int) -> int:
+    """Index of the closing quote of a JSON string whose body starts at ``i``."""
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == '"':
+            return i
+        i += 1
+    return len(text)
+
+
+def _strip_dot(path: str) -> str:
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def normalized_main(manifest: Mapping[str, object]) -> str:
+    """``main`` as Node resolves it: missing or empty means ``index.js``; ``./`` is dropped."""
+    value = manifest.get("main")
+    text = _strip_dot(value.strip()) if isinstance(value, str) else ""
+    return text or _DEFAULT_MAIN
+
+
+def _str_dict(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def normalized_bin(manifest: Mapping[str, object]) -> dict[str, str]:
+    """``bin`` as name -> path; a string ``bin`` is named after the unscoped package name."""
+    value = manifest.get("bin")
+    if isinstance(value, str):
+        name = str(manifest.get("name") or "").rsplit("/", 1)[-1]
+        return {name: _strip_dot(value)}
+    return {k: _strip_dot(v) for k, v in _str_dict(value).items()}
+
+
+def install_scripts(manifest: Mapping[str, object]) -> dict[str, str]:
+    scripts = _str_dict(manifest.get("scripts"))
+    return {k: v for k, v in scripts.items() if k in INSTALL_SCRIPT_NAMES}
+
+
+def dependencies(manifest: Mapping[str, object]) -> dict[str, str]:
+    """dependencies and optionalDependencies (both get installed), name -> spec."""
+    deps = _str_dict(manifest.get("optionalDependencies"))
+    deps.update(_str_dict(manifest.get("dependencies")))
+    return deps
+
+
+def _resolves(path: str, files: Collection[str]) -> bool:
+    return any(c in files for c in (path, f"{path}.js", f"{path}.cjs", f"{path}/index.js"))
+
+
+def entry_point_notes(
+    old: Mapping[str, object],
+    new: Mapping[str, object],
+    old_files: Collection[str],
+    package_json: bytes = b"",
+) -> list[RiskNote]:
+    """``main`` and ``bin`` changes, weighed by whether the old version had the new target."""
+    notes: list[RiskNote] = []
+    before, after = normalized_main(old), normalized_main(new)
+    if before != after:
+        known = _resolves(after, old_files)
+        notes.append(
+            RiskNote(
+                "main-changed",
+                Severity.LOW if known else Severity.MEDIUM,
+                "package.json",
+                key_line(package_json, "main"),
+                f"main changes from {before!r} to {after!r}"
+                + ("" if known else ", a file the previous version did not have"),
+            )
+        )
+    old_bin, new_bin = normalized_bin(old), normalized_bin(new)
+    changed = {k: v for k, v in new_bin.items() if old_bin.get(k) != v}
+    if changed:
+        unknown = [v for v in changed.values() if not _resolves(v, old_files)]
+        shown = ", ".join(f"{k} -> {v}" for k, v in sorted(changed.items()))
+        notes.append(
+            RiskNote(
+                "bin-changed",
+                Severity.MEDIUM if unknown else Severity.LOW,
+                "package.json",
+                key_line(package_json, "bin"),
+                f"bin adds or changes {shown}"
+                + (f" ({', '.join(unknown)} not in the previous version)" if unknown else ""),
+            )
+        )
+    return notes
+
+
+def dependency_changes(
+    old: Mapping[str, object] | None, new: Mapping[str, object] | None
+) -> dict[str, tuple[str | None, str]]:
+    """Dependencies the new version adds or re-ranges: name -> (old range or None, new range)."""
+    old_deps = dependencies(old or {})
+    return {
+        name: (old_deps.get(name), spec)
+        for name, spec in sorted(dependencies(new or {}).items())
+        if old_deps.get(name) != spec
+    }
+
+
+def manifest_confusion_notes(
+    manifest: Mapping[str, object] | None, registry: VersionInfo, package_json: bytes = b""
+) -> list[RiskNote]:
+    """Where the tarball's package.json disagrees with what the registry says about it.
+
+    npm installs from the tarball but audits and displays the registry's document, so a
+    difference hides scripts or dependencies from anyone who looks at the registry. npm's own
+    publish-time rewrites are not confusion: a binding.gyp adds ``install: node-gyp rebuild``,
+    optional dependencies are copied into dependencies, ``directories.bin`` is expanded into
+    ``bin``, and ``main`` missing, empty or ``./``-prefixed all mean the same file.
+    """
+    if manifest is None:
+        return []
+    notes: list[RiskNote] = []
+
+    def differ(what: str, key: str, tarball: object, served: object) -> None:
+        notes.append(
+            RiskNote(
+                "manifest-confusion",
+                Severity.HIGH,
+                "package.json",
+                key_line(package_json, key),
+                f"the tarball's {what} ({tarball}) and the registry's ({served}) differ",
+            )
+        )
+
+    tar_scripts = install_scripts(manifest)
+    served_scripts = dict(registry.scripts)
+    if "install" not in tar_scripts and served_scripts.get("install") == _GYP_INSTALL:
+        del served_scripts["install"]
+    if tar_scripts != served_scripts:
+        differ("install scripts", "scripts", tar_scripts, served_scripts)
+    tar_deps = dependencies(manifest)
+    served_deps = {**registry.optional_dependencies, **registry.dependencies}
+    if tar_deps != served_deps:
+        differ("dependencies", "dependencies", tar_deps, served_deps)
+    tar_bin = normalized_bin(manifest)
+    served_bin = {k: _strip_dot(v) for k, v in registry.bin.items()}
+    expanded = not tar_bin and isinstance(manifest.get("directories"), dict)
+    if tar_bin != served_bin and not expanded:
+        differ("bin entries", "bin", tar_bin, served_bin)
+    served_main = normalized_main({"main": registry.main})
+    if normalized_main(manifest) != served_main:
+        differ("main", "main", normalized_main(manifest), served_main)
+    return notes

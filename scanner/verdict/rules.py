@@ -1,0 +1,372 @@
+"""Every severity decision of a package verdict, in one place.
+
+Critical and high are kept for the combinations attacks have and ordinary releases almost never
+have; each rule says which attack it stands for. A single capability on its own (a library that
+starts using fetch, a CLI that spawns git) is at most medium, because ordinary releases do that
+all the time and a verdict that fails every upgrade pull request gets switched off.
+
+Groups used below:
+- *sources*: what a thief wants: the whole environment, secret variables, credential files;
+- *channels*: ways out: the network, DNS, known exfiltration endpoints;
+- *execution*: spawning processes, dynamic code, decoded data executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from scanner.behaviour.model import Capability as C
+from scanner.behaviour.model import Zone
+from scanner.model import Severity
+from scanner.pairing import ChangeKind
+from scanner.verdict.compare import Placed, first_per_key
+from scanner.verdict.evidence import Bump, Evidence, ScriptChange, inline_download
+from scanner.verdict.phrases import join, phrase, place, where
+
+SOURCES = frozenset({C.ENV_ALL, C.ENV_SECRET, C.CREDENTIAL_ACCESS})
+CHANNELS = frozenset({C.NETWORK, C.DNS, C.EXFIL_ENDPOINT})
+INSTALL_RISK = (
+    SOURCES
+    | CHANNELS
+    | {
+        C.PROCESS_SPAWN,
+        C.DYNAMIC_CODE,
+        C.COMPUTED_REQUIRE,
+        C.DECODED_EXEC,
+        C.DECIPHER,
+        C.OBFUSCATION,
+        C.FILE_WRITE,
+    }
+)
+"""What install-time code has no business doing unless it is a build step."""
+
+FEW_VERSIONS = 3
+"""A package with this many versions or fewer has no history to vouch for it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    severity: Severity
+    text: str
+    rule: str
+    """Stable id of the rule that gave it (JSON, tests, docs)."""
+    file: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.label,
+            "rule": self.rule,
+            "text": self.text,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+def _caps(items: Iterable[Placed]) -> set[C]:
+    return {p.signal.capability for p in items}
+
+
+def _pick(items: Iterable[Placed], caps: Iterable[C]) -> list[Placed]:
+    wanted = set(caps)
+    return first_per_key(p for p in items if p.signal.capability in wanted)
+
+
+def _describe(items: list[Placed]) -> str:
+    """``lib/a.js:3 reads NPM_TOKEN and reaches the network``, first places first."""
+    files = join([where(p.signal) for p in items[:3]])
+    return f"{join([phrase(p.signal) for p in items])} ({files})"
+
+
+def _reason(severity: Severity, rule: str, text: str, items: list[Placed]) -> Reason:
+    first = items[0].signal if items else None
+    return Reason(
+        severity, text, rule, first.file if first else None, first.line if first else None
+    )
+
+
+# -- install time ---------------------------------------------------------------------------------
+
+
+def _established_install(evidence: Evidence) -> bool:
+    """A new-to-the-project package whose earlier releases ran install scripts too (esbuild's,
+    sharp's): long-standing behaviour, not something this release introduced."""
+    meta = evidence.metadata
+    if evidence.kind is not ChangeKind.NEW or meta is None:
+        return False
+    earlier, total = meta.earlier_install_scripts, meta.earlier_versions
+    return bool(earlier and total and total > FEW_VERSIONS and earlier * 2 >= total)
+
+
+def install_time(evidence: Evidence) -> list[Reason]:
+    """New install-time code that touches the network, the environment or credentials, or that
+    executes decoded data: how ua-parser-js 0.7.29, Shai-Hulud and most npm malware run."""
+    fresh = evidence.fresh_in(Zone.INSTALL)
+    caps = _caps(fresh)
+    scripts = evidence.scripts
+    established = _established_install(evidence)
+    lead = _install_lead(evidence)
+    reasons: list[Reason] = []
+    if SOURCES & caps and CHANNELS & caps:
+        items = _pick(fresh, (SOURCES | CHANNELS) & caps)
+        severity = Severity.HIGH if established else Severity.CRITICAL
+        reasons.append(_reason(severity, "install-exfiltration", lead + _describe(items), items))
+    if C.DECODED_EXEC in caps or (
+        C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
+    ):
+        items = _pick(fresh, {C.DECODED_EXEC, C.DECIPHER, C.DYNAMIC_CODE, C.COMPUTED_REQUIRE})
+        reasons.append(
+            _reason(Severity.CRITICAL, "install-decoded-exec", lead + _describe(items), items)
+        )
+    risky = _pick(fresh, INSTALL_RISK & caps)
+    if risky and not reasons:
+        severity = Severity.MEDIUM if established else Severity.HIGH
+        reasons.append(_reason(severity, "install-risky-code", lead + _describe(risky), risky))
+    for script in scripts:
+        if inline_download(script.command):
+            reasons.append(
+                Reason(
+                    Severity.MEDIUM if established else Severity.HIGH,
+                    f"{_verb(script)} a {script.name} script that fetches or runs code inline: "
+                    f"`{_short(script.command)}`",
+                    "install-inline-download",
+                    "package.json",
+                )
+            )
+    if scripts and not reasons:
+        reasons.append(
+            Reason(
+                Severity.LOW if established else Severity.MEDIUM,
+                lead.removesuffix(", which "),
+                "install-script",
+                "package.json",
+            )
+        )
+    if established and reasons:
+        meta = evidence.metadata
+        assert meta is not None
+        reasons[0] = replace(
+            reasons[0],
+            text=f"{reasons[0].text} (as {meta.earlier_install_scripts} of its "
+            f"{meta.earlier_versions} earlier versions did)",
+        )
+    return reasons
+
+
+def _verb(script: ScriptChange) -> str:
+    return "adds" if script.previous is None else "changes"
+
+
+def _install_lead(evidence: Evidence) -> str:
+    """``adds a postinstall script (`node bundle.js`) that runs bundle.js, which ``."""
+    if not evidence.scripts:
+        return "install-time code "
+    parts = [f"{_verb(s)} a {s.name} script (`{_short(s.command)}`)" for s in evidence.scripts]
+    runs = sorted({path for s in evidence.scripts for path in s.runs})
+    shown = join(runs[:3]) + (f" and {len(runs) - 3} more files" if len(runs) > 3 else "")
+    return join(parts) + (f" that runs {shown}" if runs else "") + ", which "
+
+
+# -- runtime ------------------------------------------------------------------------------------
+
+
+def browser_hooks(evidence: Evidence) -> list[Reason]:
+    """Form skimmers and wallet hijacks (the September 2025 chalk/debug payload swapped wallet
+    addresses in fetch/XMLHttpRequest responses and hooked window.ethereum)."""
+    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER, Zone.INSTALL)
+    caps = _caps(fresh)
+    hooks = _pick(fresh, {C.SKIMMER, C.WALLET_HOOK} & caps)
+    if not hooks:
+        return []
+    sends = caps & CHANNELS
+    items = hooks + _pick(fresh, sends)
+    severity = Severity.CRITICAL if sends or C.OBFUSCATION in caps else Severity.HIGH
+    return [_reason(severity, "browser-hook", f"new code {_describe(items)}", items)]
+
+
+def decoded_execution(evidence: Evidence) -> list[Reason]:
+    """Decoded or decrypted data that gets executed: how event-stream's flatmap-stream payload
+    ran, and how obfuscated droppers load their second stage."""
+    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
+    caps = _caps(fresh)
+    if C.DECODED_EXEC not in caps and not (
+        C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
+    ):
+        return []
+    items = _pick(fresh, {C.DECODED_EXEC, C.DECIPHER, C.OBFUSCATION, C.DYNAMIC_CODE})
+    severity = Severity.CRITICAL if caps & {C.DECIPHER, C.OBFUSCATION} else Severity.HIGH
+    return [_reason(severity, "decoded-exec", f"new code {_describe(items)}", items)]
+
+
+def exfiltration(evidence: Evidence) -> list[Reason]:
+    """Secrets or credential files read by code that also gains a way out."""
+    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
+    caps = _caps(fresh)
+    reasons: list[Reason] = []
+    credentials = caps & {C.CREDENTIAL_ACCESS, C.ENV_ALL}
+    if credentials and C.EXFIL_ENDPOINT in caps:
+        items = _pick(fresh, credentials | {C.EXFIL_ENDPOINT, C.NETWORK})
+        reasons.append(
+            _reason(Severity.CRITICAL, "exfiltration", f"new code {_describe(items)}", items)
+        )
+    elif (
+        caps & SOURCES
+        and caps & CHANNELS
+        and (C.CREDENTIAL_ACCESS in caps or C.EXFIL_ENDPOINT in caps)
+    ):
+        items = _pick(fresh, (SOURCES | CHANNELS) & caps)
+        reasons.append(
+            _reason(Severity.HIGH, "exfiltration", f"new code {_describe(items)}", items)
+        )
+    elif C.EXFIL_ENDPOINT in caps or C.CREDENTIAL_ACCESS in caps:
+        items = _pick(fresh, {C.EXFIL_ENDPOINT, C.CREDENTIAL_ACCESS})
+        reasons.append(
+            _reason(Severity.MEDIUM, "sensitive-target", f"new code {_describe(items)}", items)
+        )
+    return reasons
+
+
+def obfuscation(evidence: Evidence) -> list[Reason]:
+    """Obfuscated code newly in an entry point: ordinary releases ship minified code, not code
+    built to hide what it does."""
+    fresh = evidence.fresh_in(Zone.ENTRY)
+    items = _pick(fresh, {C.OBFUSCATION})
+    if not items:
+        other = _pick(evidence.fresh_in(Zone.OTHER), {C.OBFUSCATION})
+        if other:
+            return [_reason(Severity.LOW, "obfuscation", f"new code {_describe(other)}", other)]
+        return []
+    if evidence.kind is ChangeKind.NEW:
+        # A package seen for the first time has no earlier entry point to compare with; obfuscation
+        # alone is how some vendors ship, obfuscation plus a way out is not.
+        caps = _caps(evidence.fresh_in(Zone.ENTRY, Zone.OTHER))
+        risky = caps & (CHANNELS | {C.DYNAMIC_CODE, C.PROCESS_SPAWN, C.COMPUTED_REQUIRE})
+        severity = Severity.HIGH if risky else Severity.MEDIUM
+        items += _pick(evidence.fresh_in(Zone.ENTRY, Zone.OTHER), risky)
+    else:
+        severity = Severity.HIGH
+    return [_reason(severity, "obfuscation", f"{place(Zone.ENTRY)} {_describe(items)}", items)]
+
+
+def first_time_capability(evidence: Evidence) -> list[Reason]:
+    """A first-time capability to spawn processes or reach the network. In a patch release, where
+    semver promises only fixes, from an entry point: high (a hijacked maintainer account ships
+    a patch); in a minor or major release, or in code no entry point declares: medium."""
+    if evidence.kind is not ChangeKind.UPDATE:
+        return []
+    reasons: list[Reason] = []
+    for cap in (C.PROCESS_SPAWN, C.NETWORK, C.DNS):
+        entry = _pick(evidence.fresh_in(Zone.ENTRY), {cap})
+        other = _pick(evidence.fresh_in(Zone.OTHER), {cap})
+        items = entry or other
+        if not items:
+            continue
+        patch = evidence.bump in (Bump.PATCH, Bump.PRERELEASE)
+        severity = Severity.HIGH if patch and entry else Severity.MEDIUM
+        release = (
+            f"a {evidence.bump.value} release"
+            if evidence.bump is not Bump.UNKNOWN
+            else "the update"
+        )
+        reasons.append(
+            _reason(severity, "first-time-capability", f"{release} first {_describe(items)}", items)
+        )
+    return reasons
+
+
+def lesser_signals(evidence: Evidence) -> list[Reason]:
+    """New dynamic code, decryption, whole-environment reads and writes outside the package:
+    worth a look, not a stop."""
+    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
+    medium = _pick(fresh, {C.DECIPHER, C.DYNAMIC_CODE})
+    low = _pick(fresh, {C.ENV_ALL, C.ENV_SECRET, C.COMPUTED_REQUIRE, C.DECODE, C.FILE_WRITE})
+    reasons = []
+    if medium and evidence.kind is not ChangeKind.NEW:
+        reasons.append(
+            _reason(Severity.MEDIUM, "new-capability", f"new code {_describe(medium)}", medium)
+        )
+    if low and evidence.kind is not ChangeKind.NEW:
+        reasons.append(_reason(Severity.LOW, "new-capability", f"new code {_describe(low)}", low))
+    return reasons
+
+
+# -- files and metadata -------------------------------------------------------------------------
+
+
+def binaries(evidence: Evidence) -> list[Reason]:
+    """A native binary in a package that never had one (the rc/coa hijack shipped a DLL); a
+    platform package (os/cpu set, like @esbuild/linux-x64) shipping its binary is what it is for."""
+    added = evidence.new_binaries
+    if not added:
+        return []
+    shown = join(list(added[:3])) + (f" and {len(added) - 3} more" if len(added) > 3 else "")
+    if evidence.platform_package:
+        return [
+            Reason(Severity.INFO, f"platform package ships {shown}", "platform-binary", added[0])
+        ]
+    if evidence.kind is ChangeKind.NEW:
+        severity = Severity.HIGH if evidence.scripts else Severity.MEDIUM
+        return [Reason(severity, f"ships native code: {shown}", "native-binary", added[0])]
+    severity = Severity.MEDIUM if evidence.had_binaries else Severity.HIGH
+    first = "" if evidence.had_binaries else " (the previous version had none)"
+    return [Reason(severity, f"adds native code {shown}{first}", "native-binary", added[0])]
+
+
+def notes(evidence: Evidence) -> list[Reason]:
+    """Manifest-level observations made outside the code: malicious dependencies, manifest
+    confusion, entry points moved, dependencies added."""
+    return [Reason(n.severity, n.message, n.kind, n.file, n.line) for n in evidence.notes]
+
+
+def package_metadata(evidence: Evidence) -> list[Reason]:
+    """For a package new to the project: a name one or two edits away from a popular one, no
+    history, or a very young release, each worth more when the package runs install scripts."""
+    meta = evidence.metadata
+    if evidence.kind is not ChangeKind.NEW or meta is None:
+        return []
+    installs = bool(evidence.scripts)
+    reasons: list[Reason] = []
+    if meta.similar_to:
+        reasons.append(
+            Reason(
+                Severity.HIGH if installs else Severity.MEDIUM,
+                f"name is one or two edits away from the popular package {meta.similar_to}",
+                "similar-name",
+            )
+        )
+    if meta.version_count is not None and meta.version_count <= FEW_VERSIONS and installs:
+        reasons.append(
+            Reason(
+                Severity.MEDIUM,
+                f"has {meta.version_count} version{'s' if meta.version_count != 1 else ''} "
+                "and runs an install script",
+                "no-history",
+            )
+        )
+    return reasons
+
+
+RULES: tuple[Callable[[Evidence], list[Reason]], ...] = (
+    install_time,
+    browser_hooks,
+    decoded_execution,
+    exfiltration,
+    obfuscation,
+    first_time_capability,
+    lesser_signals,
+    binaries,
+    notes,
+    package_metadata,
+)
+
+
+def decide(evidence: Evidence) -> list[Reason]:
+    """Every reason the rules find, most severe first."""
+    found = [reason for rule in RULES for reason in rule(evidence)]
+    return sorted(found, key=lambda r: -r.severity)
+
+
+def _short(command: str, limit: int = 80) -> str:
+    text = " ".join(command.split()).replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
