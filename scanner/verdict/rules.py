@@ -43,6 +43,9 @@ INSTALL_RISK = (
 
 FEW_VERSIONS = 3
 """A package with this many versions or fewer has no history to vouch for it."""
+SQUAT_MAX_VERSIONS = 5
+"""Typosquats are thrown away after a few releases; a look-alike name with a long history of
+releases is a real package (``preact``, ``through2``), not a squat."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +330,8 @@ def package_metadata(evidence: Evidence) -> list[Reason]:
         return []
     installs = bool(evidence.scripts)
     reasons: list[Reason] = []
-    if meta.similar_to:
+    young = meta.version_count is None or meta.version_count <= SQUAT_MAX_VERSIONS
+    if meta.similar_to and young:
         reasons.append(
             Reason(
                 Severity.HIGH if installs else Severity.MEDIUM,

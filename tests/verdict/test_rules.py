@@ -178,5 +178,8 @@ def test_a_new_package_named_like_a_popular_one_that_runs_an_install_script_is_h
     verdict = judge("lodahs", None, "1.0.0", None, installer, metadata=meta)
     assert verdict.severity is Severity.HIGH
     assert any("popular package lodash" in r.text for r in verdict.reasons)
-    quiet = PackageMetadata(version_count=40, similar_to="lodash")
+    quiet = PackageMetadata(version_count=2, similar_to="lodash")
     assert judge("lodahs", None, "1.0.0", None, PLAIN, metadata=quiet).severity is Severity.MEDIUM
+    # A look-alike name with a long release history is a real package (preact, through2).
+    established = PackageMetadata(version_count=40, similar_to="react")
+    assert judge("preact", None, "10.0.0", None, PLAIN, metadata=established).reasons == ()
