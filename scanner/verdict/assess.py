@@ -63,7 +63,9 @@ def package_metadata(
         published=parse_time(packument.time.get(version)),
         version_count=len(packument.versions),
         earlier_install_scripts=sum(
-            1 for info in earlier if info.gypfile or any(s in info.scripts for s in _INSTALL_SCRIPTS)
+            1
+            for info in earlier
+            if info.gypfile or any(s in info.scripts for s in _INSTALL_SCRIPTS)
         ),
         earlier_versions=len(earlier),
         similar_to=similar_popular_name(name),
