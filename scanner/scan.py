@@ -281,7 +281,10 @@ def _first_set(*values: Severity | None) -> Severity:
 
 
 def _settings(options: ScanOptions, services: Services) -> dict[str, object]:
-    settings: dict[str, object] = {"cache_dir": str(services.cache_dir)}
+    settings: dict[str, object] = {
+        "cache_dir": str(services.cache_dir),
+        "progress": options.progress,
+    }
     settings.update(options.settings)
     config = services.npm_config()
     if not isinstance(config, RegistryError):

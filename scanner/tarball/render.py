@@ -10,11 +10,10 @@ workflow command).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from scanner.reports.escape import defuse_lines, inline, printable_content
 from scanner.tarball.compare import FileChange, FileStatus, PackageDiff, PackageSide
-from scanner.tarball.risk import RiskNote
 from scanner.tarball.textdiff import build_hunks
 
 _NO_NEWLINE = "\\ No newline at end of file"
@@ -127,33 +126,22 @@ def _may_hide(data: bytes) -> bool:
     return bool(data.translate(None, _PLAIN_ASCII))
 
 
-def render_notes(notes: Sequence[RiskNote]) -> list[str]:
-    out: list[str] = []
-    for note in sorted(notes, key=lambda n: (-int(n.severity), n.file or "", n.line or 0)):
-        where = ""
-        if note.file:
-            where = f" {inline(note.file)}" + (f":{note.line}" if note.line else "")
-        out.append(f"  [{note.severity.label}] {inline(note.kind)}{where}: {inline(note.message)}")
-    return out
-
-
 def render_text(
     diff: PackageDiff,
     unified: int = 3,
     name_only: bool = False,
-    notes: Sequence[RiskNote] = (),
+    verdict: Sequence[str] = (),
 ) -> str:
     """The ``depscan diff`` text output.
 
     ``name_only`` prints just the changed paths, one per line, like ``npm diff --diff-name-only``
-    so scripts can read it; otherwise a summary, the risk notes and git-style unified diffs.
+    so scripts can read it; otherwise a summary, the ``verdict`` lines and git-style unified
+    diffs.
     """
     if name_only or diff.name_only:
         return "".join(f"{inline(change.path, limit=None)}\n" for change in diff.files)
     lines = summary_lines(diff)
-    if notes:
-        lines.append(f"{len(notes)} risk note{'s' if len(notes) != 1 else ''}:")
-        lines.extend(render_notes(notes))
+    lines.extend(verdict)
     for change in diff.files:
         lines.extend(render_file(change, unified))
     return defuse_lines("\n".join(lines) + "\n")
@@ -171,7 +159,11 @@ def _side_json(side: PackageSide) -> dict[str, object]:
 
 
 def to_json(
-    diff: PackageDiff, notes: Sequence[RiskNote] = (), *, hunks: bool = False, unified: int = 3
+    diff: PackageDiff,
+    verdict: Mapping[str, object] | None = None,
+    *,
+    hunks: bool = False,
+    unified: int = 3,
 ) -> dict[str, object]:
     """A JSON-ready document of the diff; ``hunks`` adds each file's unified-diff lines."""
     files: list[dict[str, object]] = []
@@ -203,5 +195,5 @@ def to_json(
             "filters": list(diff.filters),
         },
         "files": files,
-        "risk_notes": [note.to_json() for note in notes],
+        "verdict": dict(verdict) if verdict is not None else None,
     }

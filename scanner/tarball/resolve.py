@@ -46,6 +46,15 @@ class LoadedPackage:
     verified: str | None
     registry_info: VersionInfo | None
 
+    @property
+    def identity(self) -> str | None:
+        """The registry hash that names these exact bytes (caches key on it); ``None`` for a
+        local file, which no registry vouches for."""
+        info = self.registry_info
+        if info is None or self.verified is None:
+            return None
+        return info.integrity or (f"sha1:{info.shasum}" if info.shasum else None)
+
 
 def parse_spec(text: str, name: str | None = None) -> PackageSpec:
     """``lodash@4.17.21``, ``@scope/pkg@^1``, ``./pkg-1.0.0.tgz``, or a bare version with ``name``.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from scanner.behaviour.model import PackageProfile
 from scanner.checks.release_history import semver_key
@@ -28,7 +29,8 @@ from scanner.verdict.manifest import (
 )
 from scanner.verdict.similar_names import similar_popular_name
 
-Profiler = Callable[[PackageArchive], PackageProfile]
+Profiler = Callable[[PackageArchive, "str | None"], PackageProfile]
+"""(archive, what names its bytes: the integrity hash, or None) -> its behaviour profile."""
 _INSTALL_SCRIPTS = ("preinstall", "install", "postinstall")
 
 
@@ -40,10 +42,15 @@ class Lookups:
     packuments: PackumentLookup | None = None
 
 
-def default_profiler() -> Profiler:
+def default_profiler(cache_root: Path | None = None) -> Profiler:
+    """The behaviour model's profiler, with profiles cached on disk by integrity under
+    ``cache_root`` when it is given."""
     from scanner.behaviour.profile import profile_archive  # the parser loads only when needed
 
-    return profile_archive
+    def profiler(archive: PackageArchive, identity: str | None) -> PackageProfile:
+        return profile_archive(archive)
+
+    return profiler
 
 
 def package_metadata(
@@ -138,11 +145,13 @@ def judge_archives(
     lookups: Lookups | None = None,
     now: datetime | None = None,
     profiler: Profiler | None = None,
+    identities: tuple[str | None, str | None] = (None, None),
 ) -> Verdict:
     """The verdict on ``new`` as an update of ``old``, or as a package new to the project.
 
     ``packument`` (the registry's document for the package) gives a new package's history;
-    ``registry_info`` (its entry for this version) enables the manifest-confusion check.
+    ``registry_info`` (its entry for this version) enables the manifest-confusion check;
+    ``identities`` (the integrity hashes of old and new) let profiles be cached.
     """
     moment = now or datetime.now(UTC)
     profile = profiler or default_profiler()
@@ -163,8 +172,8 @@ def judge_archives(
         name,
         old_version,
         new_version,
-        profile(old) if old is not None else None,
-        profile(new),
+        profile(old, identities[0]) if old is not None else None,
+        profile(new, identities[1]),
         kind=kind,
         notes=notes,
         metadata=metadata,

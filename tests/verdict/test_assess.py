@@ -28,7 +28,7 @@ def _archive(name: str, version: str, **fields: object) -> PackageArchive:
 
 
 def _profiles(table: dict[str, PackageProfile]) -> Profiler:
-    def profiler(archive: PackageArchive) -> PackageProfile:
+    def profiler(archive: PackageArchive, identity: str | None) -> PackageProfile:
         return table.get(archive.subject, profile({"index.js": []}))
 
     return profiler
@@ -124,7 +124,7 @@ def test_main_moved_to_a_file_the_old_version_had_is_low_and_dot_slash_is_no_cha
 
 
 def test_a_downgrade_is_never_profiled_or_diffed() -> None:
-    def refuse(archive: PackageArchive) -> PackageProfile:
+    def refuse(archive: PackageArchive, identity: str | None) -> PackageProfile:
         raise AssertionError("a downgrade must not be analysed as an upgrade")
 
     verdict = judge_archives(
