@@ -245,6 +245,10 @@ def scan_lockfiles(
             result = check.run(context)
             findings.extend(result.findings)
             not_checked.extend(result.not_checked)
+    if base is not None:
+        from scanner.verdict.fold import fold_into_verdicts
+
+        findings = fold_into_verdicts(findings)
     advisory_sources = services.advisories().sources if services.advisories_loaded else ()
     annotated: list[Finding] = []
     for lockfile in lockfiles:
