@@ -8,11 +8,23 @@ names with ``rich_help_panel``; an option that names none is listed under "Other
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand
 
 OTHER_OPTIONS = "Other options"
+
+
+class Level(StrEnum):
+    """A severity as typed on the command line (``--fail-on``)."""
+
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
 
 
 class PanelledCommand(TyperCommand):

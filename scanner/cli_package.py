@@ -1,0 +1,278 @@
+"""``depscan diff`` and ``depscan inspect``: one package (or one update) fetched, verified, read
+in memory and judged, with the same verdict ``depscan lockfile`` gives incoming packages."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from scanner.cli_help import Level, PanelledCommand
+from scanner.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from scanner.model import Severity
+from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
+
+if TYPE_CHECKING:
+    from scanner.tarball.resolve import LoadedPackage
+    from scanner.verdict import Verdict
+
+app = typer.Typer()
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command(
+    "diff", cls=PanelledCommand,
+    short_help="What changed inside a package between two versions.",
+)
+def diff_command(
+    specs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SPECS...",
+            help="NAME FROM TO, or NAME@FROM NAME@TO, or two local .tgz files.",
+            show_default=False,
+        ),
+    ],
+    unified: Annotated[
+        int,
+        typer.Option(
+            "--unified", "-U", min=0, metavar="N", help="Lines of context around changes."
+        ),
+    ] = 3,
+    name_only: Annotated[
+        bool, typer.Option("--name-only", help="Print only the changed file names.")
+    ] = False,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", metavar="GLOB", help="Only files matching GLOB. Repeatable."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB", help="Skip files matching GLOB. Repeatable."),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     help="text (default) or json."),
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        Level,
+        typer.Option(metavar="LEVEL", show_default=False,
+                     help="Exit 1 when the verdict is this severe or worse: critical, "
+                     "high (default), medium, low or info."),
+    ] = Level.high,
+    registry: Annotated[
+        str | None,
+        typer.Option(metavar="URL",
+                     help="Registry URL, overriding npm's configuration (like npm --registry)."),
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Use cached tarballs only.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
+        ),
+    ] = None,
+    registry_deadline: Annotated[
+        float,
+        typer.Option(min=0.1, metavar="SECONDS", help="Stop all registry work after SECONDS."),
+    ] = DEFAULT_REGISTRY_DEADLINE_SECONDS,
+) -> None:
+    """Show what changed inside a package between two versions, and the verdict on it.
+
+    Both tarballs are checked against the registry's integrity hash before they are read, and
+    are read in memory: nothing is extracted to disk and nothing is run.
+    """
+    from scanner.tarball.render import render_text, to_json
+    from scanner.tarball.resolve import diff_loaded, fetch_pair
+
+    if len(specs) == 3:
+        name, spec_a, spec_b = specs
+    elif len(specs) == 2:
+        name, (spec_a, spec_b) = None, specs
+    else:
+        raise UsageError("expected NAME FROM TO, NAME@FROM NAME@TO, or two .tgz files")
+    with _PackageSession(
+        registry, offline, cache_dir, (spec_a, spec_b), registry_deadline
+    ) as session:
+        old, new = fetch_pair(spec_a, spec_b, session.client, name=name)
+        verdict = None if name_only else session.verdict(old, new)
+    # The client is closed now, which lets a big diff use a second process.
+    diff = diff_loaded(
+        old, new, include=tuple(include or ()), exclude=tuple(exclude or ()), name_only=name_only
+    )
+    if verdict is not None and verdict.kind.value == "downgrade":
+        sys.stderr.write(
+            f"depscan: note: FROM ({verdict.old_version}) is newer than TO "
+            f"({verdict.new_version}): this diff goes back in time\n"
+        )
+    if output_format is DiffFormat.json:
+        document = to_json(
+            diff, verdict.to_json() if verdict else None, hunks=not name_only, unified=unified
+        )
+        _emit_json(document)
+    else:
+        from scanner.verdict.render import verdict_lines
+
+        lines = verdict_lines(verdict) if verdict else []
+        sys.stdout.write(render_text(diff, unified=unified, name_only=name_only, verdict=lines))
+    _exit_for(verdict.severity if verdict else None, fail_on)
+
+
+@app.command(
+    "inspect", cls=PanelledCommand,
+    short_help="Judge one package on its own, as a new dependency.",
+)
+def inspect_command(
+    spec: Annotated[
+        str,
+        typer.Argument(
+            metavar="SPEC",
+            help="NAME@VERSION (a version, range or dist-tag) or a local .tgz file.",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        DiffFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     help="text (default) or json."),
+    ] = DiffFormat.text,
+    fail_on: Annotated[
+        Level,
+        typer.Option(metavar="LEVEL", show_default=False,
+                     help="Exit 1 when the verdict is this severe or worse: critical, high "
+                     "(default), medium, low or info."),
+    ] = Level.high,
+    registry: Annotated[
+        str | None,
+        typer.Option(metavar="URL",
+                     help="Registry URL, overriding npm's configuration (like npm --registry)."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use cached documents and tarballs only.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
+        ),
+    ] = None,
+) -> None:
+    """Judge one package on its own, as if a change brought it into the project for the first
+    time: what its code can do, plus its registry history (age, releases, install scripts, a name
+    close to a popular package's). Nothing is extracted to disk and nothing is run.
+    """
+    from scanner.tarball.resolve import load_spec, parse_spec
+
+    with _PackageSession(registry, offline, cache_dir, (spec,)) as session:
+        loaded = load_spec(parse_spec(spec), session.client)
+        verdict = session.verdict(None, loaded)
+    if output_format is DiffFormat.json:
+        _emit_json(
+            {
+                "package": loaded.archive.subject,
+                "integrity": loaded.verified,
+                "files": len(loaded.archive.files),
+                "verdict": verdict.to_json(),
+            }
+        )
+    else:
+        from scanner.tarball.risk import printable
+        from scanner.verdict.render import verdict_lines
+
+        origin = (
+            f"tarball verified against the registry's {loaded.verified} hash"
+            if loaded.verified
+            else "local file, no registry integrity to verify against"
+        )
+        header = f"{printable(loaded.archive.subject, 200)}: {origin}"
+        sys.stdout.write("\n".join([header, *verdict_lines(verdict)]) + "\n")
+    _exit_for(verdict.severity, fail_on)
+
+
+class _PackageSession:
+    """The registry, the advisories and the clock for ``depscan diff`` and ``inspect``."""
+
+    def __init__(
+        self,
+        registry: str | None,
+        offline: bool,
+        cache_dir: Path | None,
+        specs: tuple[str, ...],
+        deadline: float = DEFAULT_REGISTRY_DEADLINE_SECONDS,
+    ) -> None:
+        from scanner.scan import ScanOptions, Services
+
+        options = ScanOptions(
+            offline=offline, cache_dir=cache_dir, registry_url=registry, registry_deadline=deadline
+        )
+        self._services = Services(options, Path.cwd())
+        needs_registry = not all(_is_local_tarball(s) for s in specs)
+        self.client = self._services.registry() if needs_registry else None
+
+    def __enter__(self) -> _PackageSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._services.close()
+
+    def verdict(self, old: LoadedPackage | None, new: LoadedPackage) -> Verdict:
+        from scanner.checks.tarball_diff import advisory_lookup
+        from scanner.verdict.assess import Lookups, default_profiler, judge_archives
+        from scanner.verdict.manifest import dependency_changes
+
+        client = self.client
+        packument = None
+        lookups = Lookups()
+        if client is not None:
+            from scanner.registry.packument import Packument
+
+            added = dependency_changes(
+                old.archive.manifest() if old else None, new.archive.manifest()
+            )
+            name = str((new.archive.manifest() or {}).get("name") or "")
+            wanted = sorted({*added, *([name] if name and old is None else [])})
+            documents = client.packuments(wanted)
+            document = documents.get(name)
+            packument = document if isinstance(document, Packument) and old is None else None
+            lookups = Lookups(advisory_lookup(self._services.advisories()), documents.get)
+        return judge_archives(
+            old.archive if old else None,
+            new.archive,
+            packument=packument,
+            registry_info=new.registry_info,
+            lookups=lookups,
+            profiler=default_profiler(self._services.cache_dir),
+            identities=(old.identity if old else None, new.identity),
+        )
+
+
+def _emit_json(document: object) -> None:
+    from scanner.reports.escape import json_text
+
+    sys.stdout.write(json_text(document) + "\n")
+
+
+def _exit_for(severity: Severity | None, fail_on: Level) -> NoReturn:
+    threshold = Severity.parse(fail_on.value)
+    raise typer.Exit(EXIT_FINDINGS if severity is not None and severity >= threshold else EXIT_OK)
+
+
+def _is_local_tarball(spec: str) -> bool:
+    return spec.endswith((".tgz", ".tar.gz", ".tar")) and Path(spec).is_file()
+
+
+
+
+def register(main: typer.Typer) -> None:
+    """Add this module's commands to the ``depscan`` application, after ``lockfile``."""
+    main.registered_commands[1:1] = app.registered_commands
