@@ -166,6 +166,10 @@ def inspect_command(
             help="Cache folder (default: $DEPSCAN_CACHE_DIR, else the user cache folder).",
         ),
     ] = None,
+    registry_deadline: Annotated[
+        float,
+        typer.Option(min=0.1, metavar="SECONDS", help="Stop all registry work after SECONDS."),
+    ] = DEFAULT_REGISTRY_DEADLINE_SECONDS,
 ) -> None:
     """Judge one package on its own, as if a change brought it into the project for the first
     time: what its code can do, plus its registry history (age, releases, install scripts, a name
@@ -173,7 +177,7 @@ def inspect_command(
     """
     from scanner.tarball.resolve import load_spec, parse_spec
 
-    with _PackageSession(registry, offline, cache_dir, (spec,)) as session:
+    with _PackageSession(registry, offline, cache_dir, (spec,), registry_deadline) as session:
         loaded = load_spec(parse_spec(spec), session.client)
         verdict = session.verdict(None, loaded)
     if output_format is DiffFormat.json:
