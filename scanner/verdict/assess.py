@@ -45,10 +45,10 @@ class Lookups:
 def default_profiler(cache_root: Path | None = None) -> Profiler:
     """The behaviour model's profiler, with profiles cached on disk by integrity under
     ``cache_root`` when it is given."""
-    from scanner.behaviour.profile import profile_archive  # the parser loads only when needed
+    from scanner.behaviour.profile import cached_profile  # the parser loads only when needed
 
     def profiler(archive: PackageArchive, identity: str | None) -> PackageProfile:
-        return profile_archive(archive)
+        return cached_profile(archive, identity, cache_root)
 
     return profiler
 
