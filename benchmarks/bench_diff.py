@@ -3,8 +3,9 @@
 For each package pair the two tarballs are fetched once with `npm pack NAME@VERSION` (npm knows
 the registry; nothing here names it) into a temp dir and unpacked there. Then, --repeat times
 each (median wall and CPU time, peak RSS of the measured process):
-  * depscan: a child process that reads both .tgz files, diffs them, computes the risk notes and
-    writes the full unified diff to stdout (like git does), all in memory;
+  * depscan: a child process that reads both .tgz files, judges the update (behaviour profiles
+    and verdict, no profile cache), diffs them and writes the verdict and the full unified diff
+    to stdout (like git does), all in memory;
   * `git diff --no-index` on the two unpacked trees;
   * `npm diff --diff=NAME@FROM --diff=NAME@TO` after one untimed warm-up run (so its tarballs
     come from npm's cache), capped at --npm-timeout seconds.
@@ -36,23 +37,24 @@ DEFAULT_PAIRS = (
 
 def engine(old: Path, new: Path) -> None:
     """The measured work: what `depscan diff OLD.tgz NEW.tgz` does after parsing arguments."""
-    from scanner.tarball.compare import diff_packages
     from scanner.tarball.render import render_text
-    from scanner.tarball.risk import assess
+    from scanner.tarball.resolve import diff_loaded, load_local
+    from scanner.verdict.assess import judge_archives
+    from scanner.verdict.render import verdict_lines
 
     started = time.perf_counter()
-    diff = diff_packages(
-        old.read_bytes(), new.read_bytes(), old_subject=str(old), new_subject=str(new)
-    )
+    old_package, new_package = load_local(old), load_local(new)
+    loaded = time.perf_counter()
+    verdict = judge_archives(old_package.archive, new_package.archive)
+    judged = time.perf_counter()
+    diff = diff_loaded(old_package, new_package)
     diffed = time.perf_counter()
-    notes = assess(diff)
-    assessed = time.perf_counter()
-    sys.stdout.write(render_text(diff, notes=notes))
+    sys.stdout.write(render_text(diff, verdict=verdict_lines(verdict)))
     rendered = time.perf_counter()
     print(
-        f"diff {diffed - started:.3f}s risk {assessed - diffed:.3f}s "
-        f"render {rendered - assessed:.3f}s files {len(diff.files)} "
-        f"+{diff.added_lines} -{diff.removed_lines} notes {len(notes)}",
+        f"read {loaded - started:.3f}s verdict {judged - loaded:.3f}s "
+        f"diff {diffed - judged:.3f}s render {rendered - diffed:.3f}s files {len(diff.files)} "
+        f"+{diff.added_lines} -{diff.removed_lines} verdict {verdict.severity.label}",
         file=sys.stderr,
     )
 
@@ -105,7 +107,7 @@ def main() -> None:
         return
 
     rows = [
-        "| pair | files, lines | depscan diff+risk+render | CPU | git diff --no-index | CPU "
+        "| pair | files, lines | depscan verdict+diff+render | CPU | git diff --no-index | CPU "
         "| depscan / git | npm diff |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -140,7 +142,7 @@ def main() -> None:
                 npm = warm  # one timed-out run is enough to know
             else:
                 npm = series("npm", npm_cmd, args.repeat, cwd=work, timeout=args.npm_timeout)
-            files_lines = breakdown.split(" files ", 1)[-1].split(" notes")[0]
+            files_lines = breakdown.split(" files ", 1)[-1].split(" verdict ")[0]
             rows.append(
                 f"| {name} {old_v} -> {new_v} | {files_lines} | {fmt(depscan)} "
                 f"| {depscan.median_cpu_s:.2f} s | {fmt(git)} | {git.median_cpu_s:.2f} s "

@@ -190,7 +190,7 @@ def inspect_command(
             }
         )
     else:
-        from scanner.tarball.risk import printable
+        from scanner.reports.escape import printable
         from scanner.verdict.render import verdict_lines
 
         origin = (

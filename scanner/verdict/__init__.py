@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from scanner.behaviour.model import PackageProfile, Signal
 from scanner.model import Severity
 from scanner.pairing import ChangeKind
-from scanner.tarball.risk import RiskNote
 from scanner.verdict.evidence import PackageMetadata, gather
+from scanner.verdict.notes import Note
 from scanner.verdict.rules import Reason, decide
 
 __all__ = ["PackageMetadata", "Reason", "Verdict", "judge"]
@@ -78,7 +78,7 @@ def judge(
     new: PackageProfile,
     *,
     kind: ChangeKind | None = None,
-    notes: Sequence[RiskNote] = (),
+    notes: Sequence[Note] = (),
     metadata: PackageMetadata | None = None,
 ) -> Verdict:
     """The verdict on ``new`` (compared with ``old`` when it is an update)."""

@@ -18,7 +18,6 @@ from scanner.model import Severity
 from scanner.pairing import ChangeKind
 from scanner.registry.packument import Packument, VersionInfo
 from scanner.tarball.archive import PackageArchive
-from scanner.tarball.risk import RiskNote
 from scanner.timestamps import parse_time
 from scanner.verdict import PackageMetadata, Verdict, downgrade, judge
 from scanner.verdict.dependencies import AdvisoryLookup, PackumentLookup, dependency_notes
@@ -27,6 +26,7 @@ from scanner.verdict.manifest import (
     entry_point_notes,
     manifest_confusion_notes,
 )
+from scanner.verdict.notes import Note
 from scanner.verdict.similar_names import similar_popular_name
 
 Profiler = Callable[[PackageArchive, "str | None"], PackageProfile]
@@ -105,14 +105,14 @@ def manifest_notes(
     registry_info: VersionInfo | None,
     lookups: Lookups,
     now: datetime,
-) -> list[RiskNote]:
+) -> list[Note]:
     """Everything package.json says about the release that is not code: entry points moved,
     dependencies added (malicious or brand new), and disagreement with the registry's copy."""
     manifest = new.manifest()
     package_json = new.files["package.json"].data if "package.json" in new.files else b""
     if manifest is None:
         return [
-            RiskNote(
+            Note(
                 "manifest-missing",
                 Severity.MEDIUM,
                 "package.json",
@@ -121,7 +121,7 @@ def manifest_notes(
             )
         ]
     old_manifest = old.manifest() if old is not None else None
-    notes: list[RiskNote] = []
+    notes: list[Note] = []
     if old is not None:
         notes += entry_point_notes(old_manifest or {}, manifest, old.files.keys(), package_json)
     notes += dependency_notes(

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from scanner.model import Severity
 from scanner.registry.packument import Packument, Unavailable
-from scanner.tarball.risk import RiskNote
 from scanner.timestamps import parse_time
 from scanner.verdict.manifest import key_line
+from scanner.verdict.notes import Note
 
 AdvisoryLookup = Callable[[str, str], list[str]]
 """(package name, version) -> ids of known-malicious advisories for that exact version."""
@@ -66,10 +66,10 @@ def dependency_notes(
     lookup_advisories: AdvisoryLookup | None = None,
     packument_lookup: PackumentLookup | None = None,
     now: datetime,
-) -> list[RiskNote]:
+) -> list[Note]:
     """Added dependencies (info), ones that resolve to known malware (critical), and ones whose
     package is itself brand new (medium): flatmap-stream was published for event-stream 3.3.6."""
-    notes: list[RiskNote] = []
+    notes: list[Note] = []
     for name, (old_spec, spec) in changes.items():
         line = key_line(package_json, "dependencies", name) or key_line(
             package_json, "optionalDependencies", name
@@ -77,7 +77,7 @@ def dependency_notes(
         target = real_target(name, spec)
         if old_spec is None:
             notes.append(
-                RiskNote(
+                Note(
                     "dependency-added",
                     Severity.INFO,
                     "package.json",
@@ -95,7 +95,7 @@ def dependency_notes(
             ids = lookup_advisories(real, version or wanted.lstrip("=v^~ "))
             if ids:
                 notes.append(
-                    RiskNote(
+                    Note(
                         "dependency-malicious",
                         Severity.CRITICAL,
                         "package.json",
@@ -111,10 +111,10 @@ def dependency_notes(
 
 def _young_package(
     name: str, real: str, spec: str, line: int | None, doc: object, now: datetime
-) -> list[RiskNote]:
+) -> list[Note]:
     if isinstance(doc, Unavailable):
         return [
-            RiskNote(
+            Note(
                 "dependency-unchecked",
                 Severity.INFO,
                 "package.json",
@@ -128,7 +128,7 @@ def _young_package(
     if created is None or now - created >= NEW_PACKAGE_AGE:
         return []
     return [
-        RiskNote(
+        Note(
             "dependency-new-package",
             Severity.MEDIUM,
             "package.json",

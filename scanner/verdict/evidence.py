@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from scanner.behaviour.model import PackageProfile, Zone
+from scanner.behaviour.model import ManifestFacts, PackageProfile, Zone
 from scanner.checks.release_history import semver_key
 from scanner.pairing import ChangeKind
-from scanner.tarball.risk import RiskNote
 from scanner.verdict.compare import Placed, new_binaries, new_signals
+from scanner.verdict.notes import Note
 
 RUN_ON_INSTALL = ("preinstall", "install", "postinstall")
+GYP_COMMAND = "node-gyp rebuild"
 
 
 class Bump(StrEnum):
@@ -82,6 +83,30 @@ def inline_download(command: str) -> bool:
     return _INLINE_DOWNLOAD.search(command) is not None
 
 
+def run_on_install(facts: ManifestFacts) -> dict[str, str]:
+    """The scripts npm runs when it installs the package from the registry: preinstall, install
+    and postinstall (``prepare`` runs for git installs only), plus the ``node-gyp rebuild``
+    npm adds for a package with a binding.gyp and neither install nor preinstall script."""
+    scripts = {k: v for k, v in facts.install_scripts.items() if k in RUN_ON_INSTALL}
+    implicit = any(
+        c.script == "install" and c.command == GYP_COMMAND for c in facts.install_commands
+    )
+    if implicit and "install" not in scripts and "preinstall" not in scripts:
+        scripts["install"] = GYP_COMMAND
+    return scripts
+
+
+def _files_run_by(facts: ManifestFacts, script: str) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(
+            path
+            for command in facts.install_commands
+            if command.script == script
+            for path in command.files
+        )
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     kind: ChangeKind
@@ -94,7 +119,7 @@ class Evidence:
     new_binaries: tuple[str, ...]
     had_binaries: bool
     platform_package: bool
-    notes: tuple[RiskNote, ...] = ()
+    notes: tuple[Note, ...] = ()
     metadata: PackageMetadata | None = None
     unparsed: tuple[str, ...] = field(default=())
     """Files analysed with patterns only (the parser failed or the file was too big)."""
@@ -109,15 +134,14 @@ def gather(
     new_version: str,
     old: PackageProfile | None,
     new: PackageProfile,
-    notes: Sequence[RiskNote] = (),
+    notes: Sequence[Note] = (),
     metadata: PackageMetadata | None = None,
 ) -> Evidence:
-    install_files = tuple(path for path, zone in sorted(new.zones.items()) if zone is Zone.INSTALL)
-    old_scripts = old.manifest.install_scripts if old else {}
+    old_scripts = run_on_install(old.manifest) if old else {}
     scripts = tuple(
-        ScriptChange(name, command, old_scripts.get(name), install_files)
-        for name, command in sorted(new.manifest.install_scripts.items())
-        if name in RUN_ON_INSTALL and old_scripts.get(name) != command
+        ScriptChange(name, command, old_scripts.get(name), _files_run_by(new.manifest, name))
+        for name, command in sorted(run_on_install(new.manifest).items())
+        if old_scripts.get(name) != command
     )
     return Evidence(
         kind=kind,

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 
 from scanner.model import Severity
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, VersionInfo
-from scanner.tarball.risk import RiskNote
+from scanner.verdict.notes import Note
 
 _GYP_INSTALL = "node-gyp rebuild"
 _DEFAULT_MAIN = "index.js"
@@ -110,14 +110,14 @@ def entry_point_notes(
     new: Mapping[str, object],
     old_files: Collection[str],
     package_json: bytes = b"",
-) -> list[RiskNote]:
+) -> list[Note]:
     """``main`` and ``bin`` changes, weighed by whether the old version had the new target."""
-    notes: list[RiskNote] = []
+    notes: list[Note] = []
     before, after = normalized_main(old), normalized_main(new)
     if before != after:
         known = _resolves(after, old_files)
         notes.append(
-            RiskNote(
+            Note(
                 "main-changed",
                 Severity.LOW if known else Severity.MEDIUM,
                 "package.json",
@@ -132,7 +132,7 @@ def entry_point_notes(
         unknown = [v for v in changed.values() if not _resolves(v, old_files)]
         shown = ", ".join(f"{k} -> {v}" for k, v in sorted(changed.items()))
         notes.append(
-            RiskNote(
+            Note(
                 "bin-changed",
                 Severity.MEDIUM if unknown else Severity.LOW,
                 "package.json",
@@ -158,7 +158,7 @@ def dependency_changes(
 
 def manifest_confusion_notes(
     manifest: Mapping[str, object] | None, registry: VersionInfo, package_json: bytes = b""
-) -> list[RiskNote]:
+) -> list[Note]:
     """Where the tarball's package.json disagrees with what the registry says about it.
 
     npm installs from the tarball but audits and displays the registry's document, so a
@@ -169,11 +169,11 @@ def manifest_confusion_notes(
     """
     if manifest is None:
         return []
-    notes: list[RiskNote] = []
+    notes: list[Note] = []
 
     def differ(what: str, key: str, tarball: object, served: object) -> None:
         notes.append(
-            RiskNote(
+            Note(
                 "manifest-confusion",
                 Severity.HIGH,
                 "package.json",

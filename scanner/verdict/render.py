@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scanner.model import Severity
-from scanner.tarball.risk import printable
+from scanner.reports.escape import printable
 from scanner.verdict import Verdict
 
 _MAX_SIGNALS = 40
@@ -22,7 +22,8 @@ def verdict_lines(verdict: Verdict) -> list[str]:
         lines.append("reasons:")
         for reason in shown:
             lines.append(
-                f"  [{reason.severity.label}] {reason.rule}: {printable(reason.text, _TEXT_LIMIT)}"
+                f"  [{reason.severity.label}] {printable(reason.rule, 80)}: "
+                f"{printable(reason.text, _TEXT_LIMIT)}"
             )
     if verdict.signals:
         total = len(verdict.signals)

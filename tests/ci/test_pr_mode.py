@@ -153,13 +153,13 @@ def test_each_version_pairs_with_the_nearest_lower_one_in_semver_order(tmp_path:
     # 9.0.0 < 10.0.0 numerically (a text sort would put 10.0.0 first): each new version is
     # compared with its own predecessor, and 1.0.0 simply left the tree.
     assert changes.updated == (
-        PackageChange("pkg", "10.0.0", "10.0.1"), PackageChange("pkg", "9.0.0", "9.1.0"),
+        PackageChange("pkg", "9.0.0", "9.1.0"), PackageChange("pkg", "10.0.0", "10.0.1"),
     )
     assert changes.removed == (PackageChange("pkg", "1.0.0", None),)
     assert change_lines(changes) == [
-        "~ pkg 10.0.0 -> 10.0.1", "~ pkg 9.0.0 -> 9.1.0", "- pkg 1.0.0",
+        "~ pkg 9.0.0 -> 9.1.0", "~ pkg 10.0.0 -> 10.0.1", "- pkg 1.0.0",
     ]
-    assert change_lines(changes, limit=1) == ["~ pkg 10.0.0 -> 10.0.1", "... and 2 more"]
+    assert change_lines(changes, limit=1) == ["~ pkg 9.0.0 -> 9.1.0", "... and 2 more"]
 
 
 def test_a_package_that_only_moved_in_the_tree_is_not_a_change(tmp_path: Path) -> None:

@@ -47,12 +47,18 @@ def test_diff_of_registry_versions_flags_the_flatmap_stream_pattern(
         "json",
         cwd=tmp_path,
     )
-    assert proc.returncode == 1, proc.stderr  # a high risk note fails the default --fail-on
+    assert proc.returncode == 1, proc.stderr  # a high verdict fails the default --fail-on
     doc = json.loads(proc.stdout)
     statuses = {f["path"]: f["status"] for f in doc["files"]}
     assert statuses["index.min.js"] == "added" and statuses["index.js"] == "removed"
-    kinds = {(n["kind"], n["file"]) for n in doc["risk_notes"]}
-    assert ("decipher", "index.min.js") in kinds
+    verdict = doc["verdict"]
+    # The fixture decrypts its blob but never runs the result: obfuscation newly in the entry
+    # point, plus decryption, is high (decrypted data that is executed would be critical).
+    assert verdict["severity"] == "high" and verdict["kind"] == "update"
+    signals = {(s["capability"], s["file"]) for s in verdict["signals"]}
+    assert ("decipher", "index.min.js") in signals
+    assert verdict["reasons"][0]["rule"] == "obfuscation"
+    assert verdict["reasons"][0]["file"] == "index.min.js"
 
 
 def test_diff_name_only_and_three_argument_form(registry: FixtureRegistry, tmp_path: Path) -> None:

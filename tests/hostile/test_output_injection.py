@@ -39,9 +39,12 @@ from scanner.model import (
 from scanner.reports import FORMATS, renderer
 from scanner.reports.escape import json_text
 from scanner.reports.job_summary import SummarySection, job_summary
+from scanner.tarball.archive import read_package
 from scanner.tarball.compare import PackageDiff, diff_packages
 from scanner.tarball.render import render_text, to_json
-from scanner.tarball.risk import RiskNote, assess
+from scanner.verdict import Reason, Verdict
+from scanner.verdict.assess import judge_archives
+from scanner.verdict.render import verdict_lines
 from tests.e2e.helpers import isolated_env
 from tests.support.registry_server import FixtureRegistry, write_packument, write_tarball
 from tests.tarball.builders import package, tar_bytes
@@ -158,7 +161,7 @@ def hostile_result(text: str) -> ScanResult:
     )
 
 
-def hostile_diff(text: str) -> tuple[PackageDiff, list[RiskNote]]:
+def hostile_diff(text: str) -> tuple[PackageDiff, Verdict]:
     """A real diff of two tarballs whose member names, content and manifest carry ``text``."""
     # Tar names and file bytes cannot hold a surrogate: there it is the invalid UTF-8 it encodes.
     member = re.sub("[\ud800-\udfff\0]", "?", text)[:200]
@@ -180,8 +183,13 @@ def hostile_diff(text: str) -> tuple[PackageDiff, list[RiskNote]]:
         new=replace(diff.new, name=text, version=text, notes=(f"note {text}",)),
         filters=(text,),
     )
-    notes = [*assess(diff), RiskNote(f"kind {text}", Severity.HIGH, text, 1, text)]
-    return diff, notes
+    judged = judge_archives(read_package(old, "old"), read_package(new, "new"))
+    verdict = replace(
+        judged,
+        summary=f"summary {text}",
+        reasons=(*judged.reasons, Reason(Severity.HIGH, text, f"rule {text}", text, 1)),
+    )
+    return diff, verdict
 
 
 def assert_safe(output: str, fmt: str) -> None:
@@ -287,13 +295,13 @@ def test_every_format_neutralises_attacker_text(text: str) -> None:
 
 @pytest.mark.parametrize("text", [*HOSTILE[::4], EVERYTHING], ids=lambda t: repr(t[:40]))
 def test_diff_output_neutralises_member_names_content_and_notes(text: str) -> None:
-    diff, notes = hostile_diff(text)
-    output = render_text(diff, notes=notes)
+    diff, verdict = hostile_diff(text)
+    output = render_text(diff, verdict=verdict_lines(verdict))
     assert_safe(output, "diff")
     assert MARKER in output
     assert "\tcontent" not in output and "\\x1b[2Kcontent" in output
     assert_safe(render_text(diff, name_only=True), "diff")
-    assert_safe(json_text(to_json(diff, notes, hunks=True)) + "\n", "diff-json")
+    assert_safe(json_text(to_json(diff, verdict.to_json(), hunks=True)) + "\n", "diff-json")
 
 
 # --- the real CLI --------------------------------------------------------------------------

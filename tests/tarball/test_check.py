@@ -5,11 +5,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from scanner.checks.base import ScanContext
-from scanner.checks.tarball_diff import CHECK_ID, TarballDiffCheck, changed_packages
-from scanner.model import Lockfile, PackageNode, Severity, SourceKind
-from scanner.registry.packument import Packument, Unavailable
+from scanner.checks.tarball_diff import CHECK_ID, TarballDiffCheck, advisory_lookup
+from scanner.model import Finding, Lockfile, PackageNode, Severity, SourceKind
+from scanner.registry.packument import Packument
 
-from .incidents import FLATMAP_OLD, FakeRegistry, honest_packuments
+from .incidents import FLATMAP_OLD, FakeRegistry, honest_packuments, tarball_url
 
 if TYPE_CHECKING:
     from scanner.registry.client import RegistryClient
@@ -50,30 +50,59 @@ def context(
     )
 
 
-def test_pairs_by_location_then_by_unique_name(tmp_path: Path) -> None:
-    base = lockfile(
-        tmp_path / "a",
-        node("a", "1.0.0"),
-        node("b", "1.0.0", location="node_modules/x/node_modules/b"),
-        node("c", "1.0.0"),
-        node("c", "2.0.0", location="node_modules/y/node_modules/c"),
-        node("d", "1.0.0"),
-        node("g", "1.0.0", source=SourceKind.GIT),
-    )
-    current = lockfile(
-        tmp_path / "b",
-        node("a", "1.1.0"),
-        node("b", "1.2.0"),  # hoisted: matched by its only old version
-        node("c", "3.0.0", location="node_modules/z/node_modules/c"),  # two old versions: skip
-        node("d", "1.0.0"),  # unchanged
-        node("g", "2.0.0", source=SourceKind.GIT),  # not from the registry
-        node("new", "1.0.0"),  # no old version at all
-    )
-    pairs = {(c.new.name, c.old.version, c.new.version) for c in changed_packages(base, current)}
-    assert pairs == {("a", "1.0.0", "1.1.0"), ("b", "1.0.0", "1.2.0")}
+def _verdicts(result: object) -> dict[str, Finding]:
+    findings = getattr(result, "findings", ())
+    return {f"{f.package.name}@{f.package.version}": f for f in findings if f.package}
 
 
-def test_without_a_base_lockfile_there_is_nothing_to_diff(tmp_path: Path) -> None:
+def test_incoming_versions_pair_by_name_and_new_packages_are_inspected(tmp_path: Path) -> None:
+    registry = FakeRegistry(honest_packuments())
+    ctx = context(
+        tmp_path,
+        registry,
+        [node("event-stream", "3.3.5")],
+        [node("event-stream", "3.3.6"), node("flatmap-stream", "0.1.1")],
+    )
+    result = TarballDiffCheck().run(ctx)
+    assert result.not_checked == ()
+    verdicts = _verdicts(result)
+    # event-stream itself only added a dependency line; flatmap-stream, new to the project, holds
+    # the payload and is judged on its own.
+    assert set(verdicts) == {"flatmap-stream@0.1.1"}
+    payload = verdicts["flatmap-stream@0.1.1"]
+    assert payload.severity is Severity.CRITICAL
+    assert payload.message.startswith("new package: ")
+    assert payload.details["verdict"]["kind"] == "new"
+    assert payload.lockfile == str(tmp_path / "package-lock.json") and payload.line == 12
+    assert sorted(registry.tarball_calls) == [
+        tarball_url("event-stream", "3.3.5"),
+        tarball_url("event-stream", "3.3.6"),
+        tarball_url("flatmap-stream", "0.1.1"),
+    ]
+
+
+def test_a_hoisting_swap_and_a_downgrade_are_not_diffed_as_upgrades(tmp_path: Path) -> None:
+    registry = FakeRegistry(honest_packuments())
+    old = [
+        node("flatmap-stream", "0.1.1"),
+        node("ua-parser-js", "0.7.28", location="node_modules/x/node_modules/ua-parser-js"),
+        node("ua-parser-js", "0.7.29"),
+    ]
+    new = [
+        node("flatmap-stream", "0.1.0"),
+        node("ua-parser-js", "0.7.28"),
+        node("ua-parser-js", "0.7.29", location="node_modules/y/node_modules/ua-parser-js"),
+    ]
+    result = TarballDiffCheck().run(context(tmp_path, registry, old, new))
+    assert registry.tarball_calls == []
+    (downgrade,) = result.findings
+    assert downgrade.severity is Severity.LOW
+    assert downgrade.message == (
+        "0.1.1 -> 0.1.0: downgrade from 0.1.1 to 0.1.0: older code comes back"
+    )
+
+
+def test_without_a_base_lockfile_there_is_nothing_to_judge(tmp_path: Path) -> None:
     ctx = ScanContext(lockfile=lockfile(tmp_path / "l", node("a", "1.0.0")))
     result = TarballDiffCheck().run(ctx)
     assert result.findings == () and result.not_checked == ()
@@ -89,69 +118,46 @@ def test_offline_is_not_checked_never_clean(tmp_path: Path) -> None:
     assert nc.check == CHECK_ID and nc.packages == ("flatmap-stream@0.1.1",)
 
 
-def test_flatmap_stream_upgrade_is_reported(tmp_path: Path) -> None:
+def test_the_flatmap_stream_update_is_one_critical_verdict_with_its_reasons(
+    tmp_path: Path,
+) -> None:
     registry = FakeRegistry(honest_packuments())
     ctx = context(
         tmp_path, registry, [node("flatmap-stream", "0.1.0")], [node("flatmap-stream", "0.1.1")]
     )
     result = TarballDiffCheck().run(ctx)
     assert result.not_checked == ()
-    by_kind = {f.details["kind"]: f for f in result.findings}
-    assert {"decipher", "encoded-blob", "minified-code"} <= set(by_kind)
-    decipher = by_kind["decipher"]
-    assert decipher.severity is Severity.HIGH
-    assert decipher.check == CHECK_ID
-    assert decipher.package is not None and decipher.package.version == "0.1.1"
-    assert decipher.details["file"] == "index.js" and decipher.details["line"] == 3
-    assert decipher.message.startswith("0.1.0 -> 0.1.1: ")
-    assert decipher.lockfile == str(tmp_path / "package-lock.json")
-    assert decipher.line == 12
-
-
-def test_event_stream_upgrade_with_advisories(tmp_path: Path) -> None:
-    registry = FakeRegistry(honest_packuments())
-
-    def advisories(name: str, spec: str) -> list[str]:
-        return ["GHSA-mh6f-8j2x-4483"] if name == "flatmap-stream" else []
-
-    ctx = context(
-        tmp_path, registry, [node("event-stream", "3.3.5")], [node("event-stream", "3.3.6")]
-    )
-    result = TarballDiffCheck(lookup_advisories=advisories).run(ctx)
-    severities = {f.details["kind"]: f.severity for f in result.findings}
-    assert severities == {
-        "dependency-added": Severity.LOW,
-        "dependency-malicious": Severity.CRITICAL,
+    (verdict,) = result.findings
+    assert verdict.severity is Severity.CRITICAL
+    assert verdict.message.startswith("0.1.0 -> 0.1.1: ")
+    reasons = verdict.details["verdict"]["reasons"]
+    assert reasons[0]["rule"] == "decoded-exec" and reasons[0]["file"] == "index.js"
+    assert {s["capability"] for s in verdict.details["verdict"]["signals"]} >= {
+        "decipher",
+        "decoded-exec",
     }
 
 
-def test_results_are_cached_by_the_pair_of_hashes(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    first = FakeRegistry(honest_packuments())
+def test_ua_parser_js_new_preinstall_that_spawns_a_download_is_high(tmp_path: Path) -> None:
+    registry = FakeRegistry(honest_packuments())
     old, new = [node("ua-parser-js", "0.7.28")], [node("ua-parser-js", "0.7.29")]
-    result = TarballDiffCheck().run(context(tmp_path, first, old, new, cache_dir=str(cache)))
-    assert len(first.tarball_calls) == 2
-    assert list((cache / CHECK_ID).glob("*.json"))
-
-    second = FakeRegistry(honest_packuments(), tarballs={})  # any download would fail
-    again = TarballDiffCheck().run(context(tmp_path, second, old, new, cache_dir=str(cache)))
-    assert second.tarball_calls == []
-    assert again.findings == result.findings
-    assert {f.details["kind"] for f in again.findings} >= {"install-script-added", "child-process"}
+    (verdict,) = TarballDiffCheck().run(context(tmp_path, registry, old, new)).findings
+    assert verdict.severity >= Severity.HIGH
+    assert "adds a preinstall script" in verdict.message
+    assert "preinstall.js" in verdict.message
 
 
-def test_corrupt_cache_entries_are_ignored(tmp_path: Path) -> None:
+def test_profiles_are_cached_by_integrity(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     old, new = [node("ua-parser-js", "0.7.28")], [node("ua-parser-js", "0.7.29")]
-    TarballDiffCheck().run(
+    first = TarballDiffCheck().run(
         context(tmp_path, FakeRegistry(honest_packuments()), old, new, cache_dir=str(cache))
     )
-    for entry in (cache / CHECK_ID).glob("*.json"):
-        entry.write_text("{not json")
-    registry = FakeRegistry(honest_packuments())
-    result = TarballDiffCheck().run(context(tmp_path, registry, old, new, cache_dir=str(cache)))
-    assert len(registry.tarball_calls) == 2
-    assert result.findings
+    assert len(list((cache / "behaviour-profiles").rglob("*.json"))) == 2
+    again = TarballDiffCheck().run(
+        context(tmp_path, FakeRegistry(honest_packuments()), old, new, cache_dir=str(cache))
+    )
+    assert again.findings == first.findings
 
 
 def test_integrity_from_the_lockfile_is_enforced(tmp_path: Path) -> None:
@@ -187,7 +193,7 @@ def test_unknown_package_is_not_checked(tmp_path: Path) -> None:
     assert "no tarball URL" in nc.reason
 
 
-def test_manifest_confusion_is_reported(tmp_path: Path) -> None:
+def test_manifest_confusion_is_a_reason_of_the_verdict(tmp_path: Path) -> None:
     documents = honest_packuments()
     ua = next(d for d in documents if d.name == "ua-parser-js")
     hidden = replace(ua.versions["0.7.29"], scripts={})  # the registry shows no preinstall
@@ -196,35 +202,31 @@ def test_manifest_confusion_is_reported(tmp_path: Path) -> None:
     ctx = context(
         tmp_path, registry, [node("ua-parser-js", "0.7.28")], [node("ua-parser-js", "0.7.29")]
     )
-    kinds = [f.details["kind"] for f in TarballDiffCheck().run(ctx).findings]
-    assert kinds.count("manifest-confusion") == 1
+    (verdict,) = TarballDiffCheck().run(ctx).findings
+    rules = [r["rule"] for r in verdict.details["verdict"]["reasons"]]
+    assert rules.count("manifest-confusion") == 1
 
 
-def test_advisory_lookup_resolves_ranges_against_the_registry(tmp_path: Path) -> None:
-    from scanner.checks.tarball_diff import advisory_lookup
-    from scanner.osv.database import AdvisoryDatabase
-
-    database = AdvisoryDatabase.load([], cache_dir=None)  # the bundled curated records
-    documents = {d.name: d for d in honest_packuments()}
-    lookup = advisory_lookup(database, documents.get)
-    assert "DEPSCAN-2018-0003" in lookup("flatmap-stream", "^0.1.0")
-    # A range that can resolve to the hijacked event-stream 3.3.6 is flagged; 3.3.5 is not.
-    assert "DEPSCAN-2018-0002" in lookup("event-stream", "~3.3.5")
-    assert lookup("event-stream", "3.3.5") == []
-    # Gone from the registry (as removed malware is): the range is taken as a version.
-    gone = advisory_lookup(database, lambda name: Unavailable(name, "HTTP 404 Not Found"))
-    assert "DEPSCAN-2018-0003" in gone("flatmap-stream", "^0.1.1")
-    assert gone("left-pad", "^1.3.0") == []
-
-
-def test_the_check_uses_the_scan_advisories_by_default(tmp_path: Path) -> None:
+def test_the_check_uses_the_scan_advisories(tmp_path: Path) -> None:
     from scanner.osv.database import AdvisoryDatabase
 
     registry = FakeRegistry(honest_packuments())
     ctx = context(
         tmp_path, registry, [node("event-stream", "3.3.5")], [node("event-stream", "3.3.6")]
     )
-    ctx.advisories = AdvisoryDatabase.load([], cache_dir=None)
-    findings = TarballDiffCheck().run(ctx).findings
-    malicious = [f for f in findings if f.details["kind"] == "dependency-malicious"]
-    assert len(malicious) == 1 and "DEPSCAN-2018-0003" in malicious[0].message
+    ctx.advisories = AdvisoryDatabase.load([], cache_dir=None)  # the bundled curated records
+    (verdict,) = TarballDiffCheck().run(ctx).findings
+    assert verdict.severity is Severity.CRITICAL
+    malicious = [
+        r for r in verdict.details["verdict"]["reasons"] if r["rule"] == "dependency-malicious"
+    ]
+    assert len(malicious) == 1 and "DEPSCAN-2018-0003" in malicious[0]["text"]
+
+
+def test_advisory_lookup_matches_exact_versions(tmp_path: Path) -> None:
+    from scanner.osv.database import AdvisoryDatabase
+
+    lookup = advisory_lookup(AdvisoryDatabase.load([], cache_dir=None))
+    assert "DEPSCAN-2018-0003" in lookup("flatmap-stream", "0.1.1")
+    assert "DEPSCAN-2018-0002" in lookup("event-stream", "3.3.6")
+    assert lookup("event-stream", "3.3.5") == []

@@ -14,10 +14,12 @@ from scanner.errors import TarballError
 from scanner.model import Lockfile, PackageNode, SourceKind
 from scanner.registry.client import RegistryClient
 from scanner.registry.npmrc import NpmConfig
+from scanner.tarball.archive import read_package
 from scanner.tarball.integrity import sri_sha512
 from scanner.tarball.render import render_text
-from scanner.tarball.resolve import run_diff
-from scanner.tarball.risk import assess
+from scanner.tarball.resolve import fetch_pair, run_diff
+from scanner.verdict.assess import judge_archives
+from scanner.verdict.render import verdict_lines
 from tests.support.registry_server import FixtureRegistry, write_packument, write_tarball
 
 from .incidents import PACKAGES
@@ -76,10 +78,12 @@ def client(server: FixtureRegistry, tmp_path: Path) -> Iterator[RegistryClient]:
 
 def test_depscan_diff_over_http(client: RegistryClient) -> None:
     diff = run_diff("flatmap-stream@0.1.0", "flatmap-stream@^0.1.1", client)
-    notes = assess(diff)
-    text = render_text(diff, notes=notes)
+    old, new = fetch_pair("flatmap-stream@0.1.0", "flatmap-stream@^0.1.1", client)
+    verdict = judge_archives(old.archive, new.archive, registry_info=new.registry_info)
+    text = render_text(diff, verdict=verdict_lines(verdict))
     assert "flatmap-stream@0.1.1: tarball verified against the registry's sha512 hash" in text
-    assert "[high] decipher index.js:3" in text
+    assert "verdict: CRITICAL (update) new code decrypts data" in text
+    assert "  [critical] decoded-exec: new code decrypts data" in text
     assert "+!function(){try{var r=require" in text
 
 
@@ -109,8 +113,8 @@ def test_check_over_http_downloads_each_pair_once(
         settings={"cache_dir": str(tmp_path / "diffs")},
     )
     first = TarballDiffCheck().run(ctx)
-    kinds = {f.details["kind"] for f in first.findings}
-    assert {"install-script-added", "child-process"} <= kinds
+    (verdict,) = first.findings
+    assert verdict.message.startswith("0.7.28 -> 0.7.29: adds a preinstall script")
     assert first.not_checked == ()
     downloads = server.count("/ua-parser-js/-/ua-parser-js-0.7.29.tgz")
     assert downloads == 1
@@ -127,5 +131,12 @@ def test_shared_fixture_registry_event_stream(tmp_path: Path) -> None:
             diff = run_diff("event-stream@3.3.5", "event-stream@3.3.6", registry)
         finally:
             registry.close()
-    notes = assess(diff)
-    assert any(n.kind == "dependency-added" and "flatmap-stream" in n.message for n in notes), notes
+    assert "package.json" in {f.path for f in diff.files}
+    old, new = (
+        read_package((SHARED_FIXTURES / "tarballs" / f"event-stream-{v}.tgz").read_bytes(), v)
+        for v in ("3.3.5", "3.3.6")
+    )
+    verdict = judge_archives(old, new)
+    assert any(
+        r.rule == "dependency-added" and "flatmap-stream" in r.text for r in verdict.reasons
+    ), verdict.reasons

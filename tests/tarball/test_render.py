@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.model import Severity
 from scanner.tarball.compare import diff_packages
 from scanner.tarball.render import render_text, to_json
-from scanner.tarball.risk import RiskNote
 
 from .builders import tar_bytes
 
@@ -71,23 +69,19 @@ def test_name_only_prints_paths_only() -> None:
     assert render_text(diff_packages(old, new), name_only=True) == "b.js\nc.js\n"
 
 
-def test_notes_are_listed_most_severe_first() -> None:
-    notes = [
-        RiskNote("env-read", Severity.LOW, "a.js", 3, "1 new use of process.env"),
-        RiskNote("decipher", Severity.HIGH, "b.js", 9, "1 new use of createDecipher"),
-    ]
+def test_verdict_lines_come_between_the_summary_and_the_diffs() -> None:
     diff = diff_packages(tar_bytes({"a.js": "1"}), tar_bytes({"a.js": "2"}))
-    lines = render_text(diff, notes=notes).splitlines()
-    start = lines.index("2 risk notes:")
-    assert lines[start + 1] == "  [high] decipher b.js:9: 1 new use of createDecipher"
-    assert lines[start + 2] == "  [low] env-read a.js:3: 1 new use of process.env"
+    lines = render_text(diff, verdict=["verdict: HIGH (update) something", "reasons:"]).splitlines()
+    start = lines.index("verdict: HIGH (update) something")
+    assert lines[start + 1] == "reasons:"
+    assert lines[start + 2].startswith("diff --git a/a.js b/a.js")
 
 
 def test_json_form_is_serialisable_and_complete() -> None:
     old = tar_bytes({"a.js": "1\n2\n"})
     new = tar_bytes({"a.js": "1\n3\n", "b.js": "x\n"})
-    note = RiskNote("network", Severity.MEDIUM, "b.js", 1, "1 new use of fetch")
-    document = to_json(diff_packages(old, new), [note], hunks=True)
+    verdict = {"severity": "medium", "summary": "a patch release first reaches the network"}
+    document = to_json(diff_packages(old, new), verdict, hunks=True)
     json.dumps(document)
     assert document["summary"] == {
         "files_changed": 2,
@@ -102,7 +96,7 @@ def test_json_form_is_serialisable_and_complete() -> None:
     assert isinstance(files, list)
     assert files[0]["diff"] == ["@@ -1,2 +1,2 @@", " 1", "-2", "+3"]
     assert files[1]["new_mode"] == "100644"
-    assert document["risk_notes"] == [note.to_json()]
+    assert document["verdict"] == verdict
     assert document["new"]["integrity_verified"] is None  # type: ignore[index]
 
 

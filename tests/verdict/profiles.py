@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from scanner.behaviour.install_commands import install_commands
+
 from scanner.behaviour.model import (
     Capability,
     FileProfile,
@@ -42,7 +44,11 @@ def profile(
     all_zones.update(zones or {})
     return PackageProfile(
         subject=subject,
-        manifest=ManifestFacts(install_scripts=dict(scripts or {}), os=tuple(os)),
+        manifest=ManifestFacts(
+            install_scripts=dict(scripts or {}),
+            os=tuple(os),
+            install_commands=install_commands(dict(scripts or {}), all_zones.keys()),
+        ),
         files=built,
         zones=all_zones,
         binaries=tuple(binaries),
