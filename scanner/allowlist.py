@@ -14,12 +14,13 @@ An entry that denies a package wins over one that allows it, whatever the source
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.errors import PolicyError
+from scanner.untrusted import MAX_MANIFEST_BYTES, loads, read_text
+from scanner.untrusted_yaml import load_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +139,10 @@ def _pnpm_rules(table: Mapping[str, object], source: str, subject: str) -> list[
 
 
 def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """The file's text, or None when there is none; anything else is a PolicyError naming it."""
+    if not path.exists():
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read: {exc}", subject=str(path)) from None
+    return read_text(path, max_bytes=MAX_MANIFEST_BYTES, error=PolicyError)
 
 
 def load_script_allowlist(project_dir: Path, configured: Iterable[str] = ()) -> ScriptAllowlist:
@@ -152,21 +151,12 @@ def load_script_allowlist(project_dir: Path, configured: Iterable[str] = ()) -> 
     manifest_path = project_dir / "package.json"
     text = _read_text(manifest_path)
     if text is not None:
-        try:
-            manifest = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PolicyError(f"not valid JSON: {exc}", subject=str(manifest_path)) from None
+        manifest = loads(text, subject=str(manifest_path), error=PolicyError)
         if isinstance(manifest, Mapping):
             rules += rules_from_package_json(manifest, str(manifest_path))
     workspace_path = project_dir / "pnpm-workspace.yaml"
     text = _read_text(workspace_path)
     if text is not None:
-        import yaml  # only projects that have the file pay for the import
-
-        try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            message = " ".join(str(exc).split())
-            raise PolicyError(f"not valid YAML: {message}", subject=str(workspace_path)) from None
+        document = load_document(text, subject=str(workspace_path), error=PolicyError)
         rules += rules_from_pnpm_workspace(document, str(workspace_path))
     return ScriptAllowlist(tuple(rules))

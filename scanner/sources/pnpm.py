@@ -33,6 +33,7 @@ from scanner.sources._common import (
     missing_target_problems,
     split_descriptor,
 )
+from scanner.untrusted_yaml import load_documents
 
 FORMAT = "pnpm"
 SUPPORTED_MAJORS = (5, 6, 9)
@@ -77,18 +78,9 @@ def parse(path: Path, text: str) -> Lockfile:
 
 
 def _load_documents(text: str, subject: str) -> list[dict[str, Any]]:
-    # Imported here: only pnpm lockfiles pay for PyYAML's import.
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        loaded = list(yaml.load_all(text, Loader=loader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise LockfileError(f"not valid YAML{where}: {problem}", subject) from None
-    documents = [doc for doc in loaded if doc is not None]
+    # Bounded (depth, values, aliases, number length); PyYAML is imported only on this path.
+    loaded = load_documents(text, subject=subject, error=LockfileError)
+    documents: list[Any] = [doc for doc in loaded if doc is not None]
     if not documents:
         raise LockfileError("empty file", subject)
     for doc in documents:
@@ -102,7 +94,7 @@ def _version(doc: dict[str, Any], subject: str) -> tuple[int, str]:
     if raw is None:
         raise LockfileError("no lockfileVersion: not a pnpm lockfile", subject)
     text = str(raw).strip()
-    match = re.fullmatch(r"(\d+)(?:\.\d+)?", text)
+    match = re.fullmatch(r"([0-9]{1,9})(?:\.[0-9]{1,9})?", text)
     if match is None or int(match.group(1)) not in SUPPORTED_MAJORS:
         raise LockfileError(
             f"unsupported pnpm lockfileVersion {text!r} (supported: 5.x, 6.x and 9.0)", subject
