@@ -29,6 +29,7 @@ from scanner.sources._common import (
     missing_target_problems,
     split_descriptor,
 )
+from scanner.untrusted import loads
 
 FORMAT = "bun"
 SUPPORTED_VERSIONS = (0, 1)
@@ -38,7 +39,8 @@ _SNIFF = re.compile(
     r'^\s*\{\s*"lockfileVersion"\s*:\s*\d+\s*,\s*(?:"configVersion"\s*:\s*\d+\s*,\s*)?'
     r'"workspaces"\s*:\s*\{'
 )
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*[\s\S]*?\*/')
+_STRING_OR_COMMENT_START = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|/\*')
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _STRING_OR_TRAILING_COMMA = re.compile(r'"(?:[^"\\\n]|\\.)*"|,(?=\s*[}\]])')
 _KEY_LINE = re.compile(r'^([ \t]*)"((?:[^"\\]|\\.)*)"\s*:\s*(.)')
 
@@ -60,20 +62,37 @@ def sniff(text: str) -> bool:
 
 
 def strip_jsonc(text: str) -> str:
-    """JSON from JSONC: comments and trailing commas become spaces, so offsets and lines hold."""
+    """JSON from JSONC: comments and trailing commas become spaces, so offsets and lines hold.
 
-    def blank_comment(match: re.Match[str]) -> str:
+    Linear in the text: a block comment's end is found with one ``str.find``, and an unclosed
+    ``/*`` is left in place for the JSON parser to report (a lazy regular expression for block
+    comments would rescan the rest of the file from every unclosed ``/*``).
+    """
+    pieces: list[str] = []
+    done = 0
+    position = 0
+    while (match := _STRING_OR_COMMENT_START.search(text, position)) is not None:
         token = match.group(0)
         if token.startswith('"'):
-            return token
-        return re.sub(r"[^\n]", " ", token)
+            position = match.end()
+            continue
+        if token == "/*":
+            close = text.find("*/", match.end())
+            if close < 0:
+                break
+            end = close + 2
+        else:
+            end = match.end()
+        pieces.append(text[done : match.start()])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[match.start() : end]))
+        done = position = end
+    pieces.append(text[done:])
 
     def blank_comma(match: re.Match[str]) -> str:
         token = match.group(0)
         return token if token.startswith('"') else " "
 
-    without_comments = _STRING_OR_COMMENT.sub(blank_comment, text)
-    return _STRING_OR_TRAILING_COMMA.sub(blank_comma, without_comments)
+    return _STRING_OR_TRAILING_COMMA.sub(blank_comma, "".join(pieces))
 
 
 def parse(path: Path, text: str) -> Lockfile:
@@ -81,10 +100,7 @@ def parse(path: Path, text: str) -> Lockfile:
     if not text.strip():
         raise LockfileError("empty file", subject)
     clean = strip_jsonc(text)
-    try:
-        data = json.loads(clean)
-    except json.JSONDecodeError as exc:
-        raise LockfileError(f"not valid JSONC at line {exc.lineno}: {exc.msg}", subject) from None
+    data = loads(clean, subject=subject, error=LockfileError, label="JSONC")
     if not isinstance(data, dict):
         raise LockfileError("not a bun lockfile (top level is not an object)", subject)
     version = data.get("lockfileVersion")

@@ -9,13 +9,12 @@ install paths and resolved with the same walk up the directory tree that ``requi
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner.errors import LockfileError
+from scanner.errors import DepscanError, LockfileError
 from scanner.model import (
     DeclaredDependency,
     DependencyKind,
@@ -25,6 +24,7 @@ from scanner.model import (
     SourceKind,
 )
 from scanner.sources.json_lines import member_key_lines, object_key_lines
+from scanner.untrusted import MAX_MANIFEST_BYTES, loads, read_text
 
 SUPPORTED_VERSIONS = (1, 2, 3)
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
@@ -50,13 +50,7 @@ def load_json(path: Path, text: str) -> dict[str, Any]:
             "`npm install` to regenerate the lockfile",
             subject=str(path),
         )
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LockfileError(
-            f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            subject=str(path),
-        ) from None
+    data = loads(text, subject=str(path), error=LockfileError)
     if not isinstance(data, dict):
         raise LockfileError("is not a JSON object", subject=str(path))
     return data
@@ -386,9 +380,10 @@ def _v1_root(
 
 
 def _read_manifest(path: Path) -> dict[str, Any] | None:
+    """The project's package.json beside the lockfile; None when absent or unusable."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = loads(read_text(path, max_bytes=MAX_MANIFEST_BYTES), subject=str(path))
+    except DepscanError:
         return None
     return data if isinstance(data, dict) else None
 

@@ -8,6 +8,7 @@ integrity, so it is not put in ``integrity``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cmp_to_key
 from pathlib import Path
@@ -125,7 +126,9 @@ def _blocks_by_name(packages: list[Entry]) -> dict[str, list[tuple[str, str, boo
 
 def _metadata_version(metadata: Entry, subject: str) -> int:
     raw = metadata.body.get("version")
-    if not isinstance(raw, str) or not raw.strip().isdigit():
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses, and a bound on the
+    # length keeps int() below Python's digit limit.
+    if not isinstance(raw, str) or re.fullmatch(r"[0-9]{1,9}", raw.strip()) is None:
         raise LockfileError(f"line {metadata.line}: __metadata has no numeric version", subject)
     version = int(raw)
     if not MIN_METADATA_VERSION <= version <= MAX_METADATA_VERSION:

@@ -8,12 +8,11 @@ otherwise every block that no other block requires becomes a direct dependency o
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import LockfileError
+from scanner.errors import DepscanError, LockfileError
 from scanner.model import (
     DeclaredDependency,
     DependencyKind,
@@ -29,6 +28,7 @@ from scanner.sources._common import (
     split_descriptor,
 )
 from scanner.sources._yarn_syntax import Entry, Mapping, declared_dependencies, read_entries
+from scanner.untrusted import MAX_MANIFEST_BYTES, loads, read_text
 
 FORMAT = "yarn-v1"
 HEADER = "# yarn lockfile v1"
@@ -63,16 +63,12 @@ def parse(path: Path, text: str) -> Lockfile:
 
 
 def _read_manifest(path: Path) -> tuple[dict[str, Any] | None, LockfileProblem | None]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return None, None
-    except OSError as exc:
-        return None, LockfileProblem(f"{path} could not be read ({exc.strerror}); roots guessed")
     try:
-        data = json.loads(raw)
-    except ValueError:
-        return None, LockfileProblem(f"{path} is not valid JSON; roots guessed")
+        data = loads(read_text(path, max_bytes=MAX_MANIFEST_BYTES), subject=str(path))
+    except DepscanError as exc:
+        return None, LockfileProblem(f"{exc.one_line()}; roots guessed")
     if not isinstance(data, dict):
         return None, LockfileProblem(f"{path} is not a JSON object; roots guessed")
     return data, None

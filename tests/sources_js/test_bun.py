@@ -98,7 +98,7 @@ def test_comments_trailing_commas_and_workspace_links(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("", "empty file"),
-        ('{"lockfileVersion": 1, "workspaces": {"": {}}', "not valid JSONC at line 1"),
+        ('{"lockfileVersion": 1, "workspaces": {"": {}}', "is not valid JSONC (line 1"),
         ('{"lockfileVersion": 2, "workspaces": {"": {}}}', "unsupported bun lockfileVersion 2"),
         ('{"workspaces": {"": {}}}', "no numeric lockfileVersion"),
         ('{"lockfileVersion": 1, "workspaces": {}}', 'no root ("") entry'),
