@@ -20,6 +20,7 @@ from typing import Any
 from scanner.errors import PolicyError
 from scanner.model import Finding, Severity
 from scanner.reports.rules import RULES, SUB_RULES
+from scanner.untrusted import loads_toml, read_file
 
 POLICY_FILENAME = ".depscan.toml"
 # The settings keys the install-script and hygiene checks read (ScanContext.settings).
@@ -33,7 +34,10 @@ _IGNORE_KEYS = ("check", "package", "versions", "advisory", "reason", "expires")
 # A host name or IP, optionally with a port, optionally a "*." wildcard for subdomains.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
 _HOST = re.compile(rf"^(?:\*\.)?{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?$")
-_TOML_ERROR_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+MAX_POLICY_BYTES = 256 * 1024
+"""A policy with a thousand reviewed exceptions is about 150 kB. The cap also bounds tomllib,
+whose cost grows with the square of a dotted key's length: 256 kB of the worst dotted keys
+allowed (:data:`~scanner.untrusted.MAX_TOML_DOTS_PER_LINE`) parse in under a second."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +130,14 @@ def find_git_root(start: Path) -> Path | None:
 
 def load_policy(path: Path) -> Policy:
     """Read and validate a policy file; any problem is a :class:`PolicyError` naming its line."""
-    import tomllib  # only scans that have a policy file pay for the parser
-
+    raw = read_file(path, max_bytes=MAX_POLICY_BYTES, error=PolicyError, what="policy file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"cannot read policy file: {_reason(exc)}", subject=str(path)) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(_syntax_message(str(exc)), subject=str(path)) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(
+            f"cannot read policy file: not UTF-8 text (byte {exc.start})", subject=str(path)
+        ) from None
+    data = loads_toml(text, subject=str(path), error=PolicyError)
     key_lines = _KeyLines(text)
     try:
         return _Reader(path, key_lines).read(data)
@@ -197,20 +199,6 @@ def _satisfies(version: str, versions: str) -> bool:
     except (ValueError, TypeError):
         # Not a semver version (git or tarball sources): an ignore by range cannot vouch for it.
         return False
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc)
-
-
-def _syntax_message(error: str) -> str:
-    match = _TOML_ERROR_POSITION.search(error)
-    if match is None:
-        return f"invalid TOML: {error}"
-    detail = error[: match.start()]
-    return f"line {match.group(1)}: invalid TOML: {detail} (column {match.group(2)})"
 
 
 Where = tuple[str | int, ...]
