@@ -30,6 +30,7 @@ from scanner.errors import AdvisoryError
 from scanner.osv.index import INDEX_FORMAT, INDEX_VERSION, CompiledIndex, IndexFormatError
 from scanner.osv.records import compile_record
 from scanner.osv.sources import (
+    MAX_SOURCE_BYTES,
     AdvisorySource,
     FolderEntry,
     SourceLayout,
@@ -38,6 +39,7 @@ from scanner.osv.sources import (
     read_folder_records,
     read_zip_records,
 )
+from scanner.untrusted import read_file
 
 CACHE_SUBDIR = "osv-index"
 
@@ -99,10 +101,7 @@ def _folder_digest(entries: list[FolderEntry]) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise AdvisoryError(f"cannot read advisory source: {error.strerror}", str(path)) from None
+    return read_file(path, max_bytes=MAX_SOURCE_BYTES, error=AdvisoryError, what="advisory source")
 
 
 def _read_index(cache_dir: Path | None, key: str) -> CompiledIndex | None:

@@ -6,7 +6,6 @@ zip member, so the CLI can print a single line.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,9 +13,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from scanner.errors import AdvisoryError
+from scanner.untrusted import loads, read_file
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024
 """No real OSV record comes near this; a bigger member is a broken or hostile archive."""
+MAX_SOURCE_BYTES = 512 * 1024 * 1024
+"""An all.zip or single record file, read whole (OSV's npm all.zip is far smaller)."""
 
 
 class SourceLayout(StrEnum):
@@ -88,10 +90,7 @@ def read_folder_records(root: Path, entries: list[FolderEntry]) -> Iterator[tupl
     """``(subject, decoded JSON)`` for each listed file."""
     for entry in entries:
         full = root / entry.relative_path
-        try:
-            content = full.read_bytes()
-        except OSError as error:
-            raise AdvisoryError(f"cannot read: {error.strerror}", subject=str(full)) from None
+        content = read_file(full, max_bytes=MAX_RECORD_BYTES, error=AdvisoryError)
         yield str(full), decode_record(content, str(full))
 
 
@@ -127,14 +126,4 @@ def read_zip_records(path: Path, content: bytes) -> Iterator[tuple[str, object]]
 
 
 def decode_record(content: bytes, subject: str) -> object:
-    try:
-        return json.loads(content)
-    except json.JSONDecodeError as error:
-        raise AdvisoryError(
-            f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",
-            subject=subject,
-        ) from None
-    except UnicodeDecodeError:
-        raise AdvisoryError("not valid JSON (not UTF-8 text)", subject=subject) from None
-    except RecursionError:
-        raise AdvisoryError("not valid JSON (nested too deeply)", subject=subject) from None
+    return loads(content, subject=subject, error=AdvisoryError)
