@@ -51,7 +51,9 @@ def open_source(path: Path, label: str | None = None) -> AdvisorySource:
     except OSError as error:
         raise AdvisoryError(f"cannot read advisory source: {error.strerror}", str(path)) from None
     if not exists:
-        raise AdvisoryError("advisory source does not exist", subject=str(path))
+        # A device or FIFO is not "missing": say what it is (it is never read).
+        reason = "is not a regular file or folder" if path.exists() else "does not exist"
+        raise AdvisoryError(f"advisory source {reason}", subject=str(path))
     if is_dir:
         layout = SourceLayout.FOLDER
     elif path.suffix.lower() == ".json":

@@ -1,8 +1,10 @@
 """Reading a package tarball into memory without trusting it.
 
-Nothing is written to disk. The gzip stream is inflated with a hard cap on the decompressed byte
-count (headers of a gzip or tar bomb lie; the inflater's output does not), and every member is
-vetted before its bytes are read: links, devices, fifos, absolute paths and ``..`` segments make
+Nothing is written to disk. The tar stream is read as it is inflated
+(:mod:`scanner.tarball.tar_stream`): decompressed bytes are counted as they are produced, so a
+gzip bomb stops at the cap whatever its headers claim, and the stream is never held whole, so
+memory stays near what the package's files take. Every member is vetted from its headers before
+its bytes are read: links, devices, fifos, sparse files, absolute paths and ``..`` segments make
 the whole tarball refused, because a package that carries them is either broken or hostile and a
 diff of "the rest" would be misleading.
 
@@ -11,29 +13,46 @@ Like npm, the first path segment (usually ``package/``) is stripped from every m
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import tarfile
-import zlib
 from dataclasses import dataclass, field
 
-from scanner.errors import TarballError
+from scanner.errors import DepscanError, TarballError
+from scanner.memory_ceiling import OUT_OF_MEMORY
+from scanner.tarball.tar_stream import (
+    DEVICE,
+    DIRECTORY,
+    GZIP_MAGIC,
+    HARDLINK,
+    REGULAR,
+    SPARSE,
+    SYMLINK,
+    DecompressedStream,
+    StreamLimits,
+    TarHeader,
+    TarReader,
+)
+from scanner.untrusted import loads
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
-# zlib's "detect gzip or zlib header" window bits.
-_AUTO_HEADER_WBITS = 32 + zlib.MAX_WBITS
 
 
 @dataclass(frozen=True, slots=True)
 class ArchiveLimits:
-    """Caps that stop tar and gzip bombs. The defaults fit every real package seen so far."""
+    """Caps that stop tar and gzip bombs. The defaults fit every real package seen so far.
+
+    ``max_total_size`` bounds what one tarball can make depscan hold (its files, never more than
+    the decompressed stream), and a diff holds two: 2 x 256 MiB stays under the 1 GiB memory
+    ceiling (:mod:`scanner.memory_ceiling`) with room for the diff itself.
+    """
 
     max_members: int = 50_000
     max_member_size: int = 128 * 1024 * 1024
-    max_total_size: int = 512 * 1024 * 1024
+    max_total_size: int = 256 * 1024 * 1024
     """Decompressed bytes of the whole tar stream (headers and padding included)."""
+    max_name_bytes: int = 4096
+    """A member's path, as Linux's PATH_MAX."""
+    max_header_bytes: int = 1024 * 1024
+    """A pax or GNU long-name header (node-tar ignores bigger ones)."""
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -69,41 +88,90 @@ class PackageArchive:
         if entry is None:
             return None
         try:
-            value = json.loads(entry.data.decode("utf-8", errors="replace"))
-        except ValueError:
+            value = loads(entry.data.decode("utf-8", errors="replace"), subject=self.subject)
+        except DepscanError:  # nested too deeply, huge numbers, not JSON: no manifest to read
             return None
         return value if isinstance(value, dict) else None
 
 
 def inflate(data: bytes, subject: str, limit: int) -> bytes:
     """Decompress a gzip stream (all members), refusing to produce more than ``limit`` bytes."""
-    pieces: list[bytes] = []
-    produced = 0
-    remaining = data
-    while remaining:
-        inflater = zlib.decompressobj(_AUTO_HEADER_WBITS)
-        chunk_input = remaining
-        while True:
-            # max_length bounds what one call may produce, so a bomb never gets past the cap
-            # (zlib grows its output buffer as it goes; nothing of that size is preallocated).
-            piece = inflater.decompress(chunk_input, limit + 1 - produced)
-            pieces.append(piece)
-            produced += len(piece)
-            if produced > limit:
+    stream = DecompressedStream(data, subject, limit)
+    pieces = []
+    while piece := stream.read(min(limit - stream.produced, 1024 * 1024) or 1):
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def read_package(
+    data: bytes, subject: str, limits: ArchiveLimits = DEFAULT_LIMITS
+) -> PackageArchive:
+    """Read every regular file of a package tarball (gzip-compressed or plain tar) into memory."""
+    if not data.startswith(GZIP_MAGIC) and len(data) > limits.max_total_size:
+        raise TarballError(
+            f"uncompressed size exceeds the {limits.max_total_size} byte limit", subject=subject
+        )
+    stream = DecompressedStream(data, subject, limits.max_total_size)
+    reader = TarReader(
+        stream,
+        subject,
+        StreamLimits(limits.max_total_size, limits.max_header_bytes, limits.max_name_bytes),
+    )
+    files: dict[str, ArchiveFile] = {}
+    notes: list[str] = []
+    root_folder: str | None = None
+    try:
+        for count, member in enumerate(reader.members(), start=1):
+            if count > limits.max_members:
                 raise TarballError(
-                    f"decompressed size exceeds the {limit} byte limit (gzip bomb?)",
-                    subject=subject,
+                    f"more than {limits.max_members} members (tar bomb?)", subject=subject
                 )
-            chunk_input = inflater.unconsumed_tail
-            if inflater.eof or (not chunk_input and not piece):
-                break
-        if not inflater.eof:
-            raise TarballError("truncated gzip stream", subject=subject)
-        remaining = inflater.unused_data
-        # Trailing zero padding after the last gzip member is common and harmless.
-        if remaining and not remaining.startswith(_GZIP_MAGIC):
-            break
-    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+            segments = _vetted_segments(member, subject, limits)
+            if member.kind == DIRECTORY or not segments:
+                continue
+            content = reader.read_data(member)
+            if len(segments) == 1:
+                # A file directly at the archive root: npm's extraction drops it.
+                notes.append(f"ignored {member.name!r}: not inside a package folder")
+                continue
+            root_folder = root_folder or segments[0]
+            path = _printable("/".join(segments[1:]))
+            if path in files:
+                # npm extracts in order, so the last copy is the one that gets installed.
+                notes.append(f"duplicate member {path!r}: the last copy is used")
+            files[path] = ArchiveFile(path, content, member.mode)
+    except MemoryError:
+        files.clear()
+        raise TarballError(OUT_OF_MEMORY, subject=subject) from None
+    return PackageArchive(subject, files, root_folder, tuple(notes))
+
+
+def _vetted_segments(member: TarHeader, subject: str, limits: ArchiveLimits) -> list[str]:
+    """The member's path segments once it is known to be a folder or a regular file of an
+    acceptable size inside the package; anything else refuses the whole tarball."""
+    segments = _safe_member_path(member.name, subject)
+    if member.kind in (SYMLINK, HARDLINK):
+        raise TarballError(
+            f"refusing member {member.name!r}: {member.kind} to {member.linkname!r}",
+            subject=subject,
+        )
+    if member.kind == DEVICE:
+        raise TarballError(f"refusing member {member.name!r}: device or fifo", subject=subject)
+    if member.kind == SPARSE:
+        raise TarballError(
+            f"refusing member {member.name!r}: sparse file (npm and other tar readers disagree "
+            "on its content)",
+            subject=subject,
+        )
+    if member.kind not in (REGULAR, DIRECTORY):
+        raise TarballError(f"refusing member {member.name!r}: {member.kind}", subject=subject)
+    if member.size > limits.max_member_size:
+        raise TarballError(
+            f"member {member.name!r} is {member.size} bytes, over the "
+            f"{limits.max_member_size} byte limit",
+            subject=subject,
+        )
+    return segments
 
 
 def _safe_member_path(name: str, subject: str) -> list[str]:
@@ -116,84 +184,6 @@ def _safe_member_path(name: str, subject: str) -> list[str]:
     return segments
 
 
-def read_package(
-    data: bytes, subject: str, limits: ArchiveLimits = DEFAULT_LIMITS
-) -> PackageArchive:
-    """Read every regular file of a package tarball (gzip-compressed or plain tar) into memory."""
-    tar_bytes = (
-        inflate(data, subject, limits.max_total_size) if data.startswith(_GZIP_MAGIC) else data
-    )
-    if len(tar_bytes) > limits.max_total_size:
-        raise TarballError(
-            f"uncompressed size exceeds the {limits.max_total_size} byte limit", subject=subject
-        )
-    files: dict[str, ArchiveFile] = {}
-    notes: list[str] = []
-    root_folder: str | None = None
-    try:
-        with tarfile.open(fileobj=io.BytesIO(tar_bytes), mode="r:") as archive:
-            for count, member in enumerate(archive, start=1):
-                if count > limits.max_members:
-                    raise TarballError(
-                        f"more than {limits.max_members} members (tar bomb?)", subject=subject
-                    )
-                entry = _read_member(archive, member, subject, limits)
-                if entry is None:
-                    continue
-                root, path, content = entry
-                root_folder = root_folder or root
-                if path is None:
-                    notes.append(f"ignored {member.name!r}: not inside a package folder")
-                    continue
-                if path in files:
-                    # npm extracts in order, so the last copy is the one that gets installed.
-                    notes.append(f"duplicate member {path!r}: the last copy is used")
-                files[path] = ArchiveFile(path, content, member.mode & 0o7777)
-    except tarfile.TarError as exc:
-        raise TarballError(f"not a readable tar archive ({exc})", subject=subject) from None
-    return PackageArchive(subject, files, root_folder, tuple(notes))
-
-
-def _read_member(
-    archive: tarfile.TarFile, member: tarfile.TarInfo, subject: str, limits: ArchiveLimits
-) -> tuple[str | None, str | None, bytes] | None:
-    """(root folder, path inside the package, bytes) of a regular file; None for directories.
-
-    A file directly at the archive root has neither root folder nor package path: npm's extraction
-    drops it, so it is reported and ignored.
-    """
-    segments = _safe_member_path(member.name, subject)
-    if member.issym() or member.islnk():
-        kind = "symlink" if member.issym() else "hardlink"
-        raise TarballError(
-            f"refusing member {member.name!r}: {kind} to {member.linkname!r}", subject=subject
-        )
-    if member.ischr() or member.isblk() or member.isfifo():
-        raise TarballError(f"refusing member {member.name!r}: device or fifo", subject=subject)
-    if member.isdir() or not segments:
-        return None
-    if not member.isreg():
-        raise TarballError(
-            f"refusing member {member.name!r}: unsupported tar entry type {member.type!r}",
-            subject=subject,
-        )
-    if member.size > limits.max_member_size:
-        raise TarballError(
-            f"member {member.name!r} is {member.size} bytes, over the "
-            f"{limits.max_member_size} byte limit",
-            subject=subject,
-        )
-    reader = archive.extractfile(member)
-    if reader is None:  # pragma: no cover - isreg() members always have data
-        return None
-    content = reader.read(limits.max_member_size + 1)
-    if len(content) > limits.max_member_size:  # pragma: no cover - guarded by the header check
-        raise TarballError(f"member {member.name!r} is too large", subject=subject)
-    if len(segments) == 1:
-        return None, None, content
-    return segments[0], _printable("/".join(segments[1:])), content
-
-
 def _printable(path: str) -> str:
-    """A name tarfile could not decode keeps surrogate escapes, which no output can print."""
+    """A name that was not valid UTF-8 keeps surrogate escapes, which no output can print."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -17,6 +17,7 @@ from scanner.registry.packument import Packument, Unavailable, VersionInfo
 from scanner.tarball.archive import DEFAULT_LIMITS, ArchiveLimits, PackageArchive, read_package
 from scanner.tarball.compare import PackageDiff, diff_archives
 from scanner.tarball.integrity import verify_integrity
+from scanner.untrusted import read_file
 
 _ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar")
 
@@ -94,10 +95,9 @@ def resolve_version(packument: Packument, wanted: str) -> str:
 
 
 def load_local(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> LoadedPackage:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TarballError(f"cannot read file: {exc.strerror or exc}", subject=str(path)) from None
+    """A local tarball: a regular file (never a FIFO or device), no bigger than the limit on its
+    decompressed size."""
+    data = read_file(path, max_bytes=limits.max_total_size, error=TarballError, what="tarball")
     return LoadedPackage(read_package(data, str(path), limits), None, None)
 
 

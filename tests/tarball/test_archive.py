@@ -157,3 +157,15 @@ def test_undecodable_member_names_become_printable() -> None:
     (path,) = read_package(buffer.getvalue(), "p").files
     assert path == "caf\ufffd.js"
     path.encode("utf-8")  # printable: no surrogates left
+
+
+def test_manifest_that_would_crash_a_json_parser_is_no_manifest() -> None:
+    for text in ("[" * 100_000, '{"version": 1' + "0" * 5000 + "}", '{"a": NaN}'):
+        assert read_package(tar_bytes({"package.json": text}), "p").manifest() is None
+
+
+def test_default_limits_keep_two_tarballs_under_the_memory_ceiling() -> None:
+    from scanner.memory_ceiling import DEFAULT_CEILING_MB
+    from scanner.tarball.archive import DEFAULT_LIMITS
+
+    assert 2 * DEFAULT_LIMITS.max_total_size <= DEFAULT_CEILING_MB * 1024 * 1024 // 2
