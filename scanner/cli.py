@@ -18,6 +18,7 @@ import typer
 from scanner import __version__
 from scanner.cli_help import Level, PanelledCommand
 from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, UsageError
+from scanner.memory_ceiling import note_input
 from scanner.model import Severity
 from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
 
@@ -274,6 +275,7 @@ def lockfile_command(
     from scanner.scan import ScanOptions
 
     _check_ids_known((*(check or ()), *(skip_check or ())))
+    note_input(str(path))
     settings: dict[str, object] = {}
     if allowed_host:
         settings["hygiene.allowed-hosts"] = tuple(allowed_host)
@@ -461,6 +463,8 @@ def main() -> None:
     from typer._click.exceptions import UsageError as ClickUsageError
     from typer.core import TyperGroup
 
+    from scanner.memory_ceiling import OUT_OF_MEMORY, apply_ceiling, input_names
+
     if os.environ.get(COMPLETE_VARIABLE):
         # The shell asks for completions: typer's shell classes answer (zsh, fish, powershell).
         from typer._completion_classes import completion_init
@@ -469,6 +473,7 @@ def main() -> None:
     command = typer.main.get_command(app)
     argv = sys.argv[1:]
     try:
+        apply_ceiling()
         code = command.main(args=argv, prog_name="depscan", standalone_mode=False)
     except NoArgsIsHelpError as exc:
         # `depscan` alone: the overview, on stdout, but nothing was done.
@@ -483,6 +488,10 @@ def main() -> None:
         _fail(" ".join(exc.format_message().split()), exc.exit_code)
     except DepscanError as exc:
         _fail(exc.one_line(), exc.exit_code)
+    except MemoryError:
+        # Readers name the file they were reading; this is a later stage that outgrew the
+        # ceiling on what they accepted: still an input too big for this run, not a bug.
+        _fail(f"{input_names()}: {OUT_OF_MEMORY}", EXIT_ERROR)
     except (KeyboardInterrupt, typer.Abort):
         _fail("interrupted", 130)
     except Exception as exc:  # a bug: keep it to one line unless asked for the traceback

@@ -12,6 +12,7 @@ import typer
 
 from scanner.cli_help import Level, PanelledCommand
 from scanner.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from scanner.memory_ceiling import note_input
 from scanner.model import Severity
 from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
 
@@ -94,6 +95,7 @@ def diff_command(
     from scanner.tarball.render import render_text, to_json
     from scanner.tarball.resolve import diff_loaded, fetch_pair
 
+    note_input(*specs)
     if len(specs) == 3:
         name, spec_a, spec_b = specs
     elif len(specs) == 2:
@@ -177,6 +179,7 @@ def inspect_command(
     """
     from scanner.tarball.resolve import load_spec, parse_spec
 
+    note_input(spec)
     with _PackageSession(registry, offline, cache_dir, (spec,), registry_deadline) as session:
         loaded = load_spec(parse_spec(spec), session.client)
         verdict = session.verdict(None, loaded)

@@ -30,6 +30,19 @@ DEFAULT_CEILING_MB = 1024
 OUT_OF_MEMORY = f"needs more memory than depscan's ceiling (${ENV_VARIABLE}, default 1024 MiB)"
 
 
+_READING: list[str] = []
+
+
+def note_input(*subjects: str) -> None:
+    """Record what the running command reads, for the line printed if memory runs out in a
+    stage that names no file itself."""
+    _READING[:] = subjects
+
+
+def input_names() -> str:
+    return " ".join(_READING) or "the input"
+
+
 def ceiling_bytes(environ: Mapping[str, str]) -> int | None:
     """The configured ceiling in bytes; ``None`` when turned off."""
     raw = environ.get(ENV_VARIABLE, "").strip()
