@@ -8,11 +8,12 @@ Two layers keep hostile input from growing the process without bound:
    :mod:`scanner.untrusted_yaml`, :mod:`scanner.tarball.tar_stream`).
 2. A backstop for whatever those bounds do not foresee (a later stage that multiplies what a
    reader accepted): the CLI caps the process's data segment, ``RLIMIT_DATA``, at
-   ``$DEPSCAN_MAX_MEMORY`` MiB (default 1024). On Linux that limit counts every private writable
-   mapping (heap, mmap'd arenas, thread stacks) but not shared libraries or files mapped for
-   reading, so it measures what input can make depscan allocate. An allocation past it raises
-   ``MemoryError``, which the readers turn into their one-line error naming the file or package,
-   and the CLI into exit 2.
+   ``$DEPSCAN_MAX_MEMORY`` MiB (default 960). On Linux that limit counts every private writable
+   mapping (heap, mmap'd arenas, thread stacks) but not the program and libraries mapped from
+   files, so it measures what input can make depscan allocate; the resident set can exceed it
+   by those mapped pages (about 30 MiB), so 960 keeps the whole process under 1 GiB. An
+   allocation past it raises ``MemoryError``, which the readers turn into their one-line error
+   naming the file or package, and the CLI into exit 2.
 
 ``DEPSCAN_MAX_MEMORY=0`` turns the backstop off. It is never raised above a limit the process
 already has.
@@ -26,8 +27,10 @@ from collections.abc import Mapping
 from scanner.errors import UsageError
 
 ENV_VARIABLE = "DEPSCAN_MAX_MEMORY"
-DEFAULT_CEILING_MB = 1024
-OUT_OF_MEMORY = f"needs more memory than depscan's ceiling (${ENV_VARIABLE}, default 1024 MiB)"
+DEFAULT_CEILING_MB = 960
+OUT_OF_MEMORY = (
+    f"needs more memory than depscan's ceiling (${ENV_VARIABLE}, default {DEFAULT_CEILING_MB} MiB)"
+)
 
 
 _READING: list[str] = []

@@ -163,9 +163,17 @@ def loads(
         raise error(f"is not valid {label}: {exc}", subject=subject) from None
     except MemoryError:
         raise error(f"{label} {OUT_OF_MEMORY}", subject=subject) from None
-    if _depth_exceeds(value, max_depth):
+    if _brackets(data) > max_depth and _depth_exceeds(value, max_depth):
         raise error(f"{label} nested deeper than {max_depth} levels", subject=subject)
     return value
+
+
+def _brackets(data: str | bytes) -> int:
+    """Opening brackets in the text: a document with fewer cannot nest deeper (a cheap test
+    that spares small documents the walk)."""
+    if isinstance(data, bytes):
+        return data.count(b"[") + data.count(b"{")
+    return data.count("[") + data.count("{")
 
 
 def estimated_json_memory(data: str | bytes) -> int:
@@ -245,5 +253,7 @@ def _depth_exceeds(value: object, limit: int) -> bool:
 
 
 def _size(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    if limit >= 1024 * 1024:
+        return f"{limit // (1024 * 1024)} MB"
+    return f"{limit // 1024} kB" if limit >= 1024 else f"{limit} bytes"
 

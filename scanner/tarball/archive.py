@@ -41,8 +41,8 @@ class ArchiveLimits:
     """Caps that stop tar and gzip bombs. The defaults fit every real package seen so far.
 
     ``max_total_size`` bounds what one tarball can make depscan hold (its files, never more than
-    the decompressed stream), and a diff holds two: 2 x 256 MiB stays under the 1 GiB memory
-    ceiling (:mod:`scanner.memory_ceiling`) with room for the diff itself.
+    the decompressed stream), and a diff holds two: 2 x 256 MiB, plus one member being inflated,
+    stays under the 960 MiB memory ceiling (:mod:`scanner.memory_ceiling`).
     """
 
     max_members: int = 50_000

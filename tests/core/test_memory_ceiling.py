@@ -14,7 +14,7 @@ MIB = 1024 * 1024
 
 
 def test_default_and_configured_ceilings() -> None:
-    assert ceiling_bytes({}) == 1024 * MIB
+    assert ceiling_bytes({}) == 960 * MIB
     assert ceiling_bytes({ENV_VARIABLE: " 2048 "}) == 2048 * MIB
     assert ceiling_bytes({ENV_VARIABLE: "0"}) is None
 

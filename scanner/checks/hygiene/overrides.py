@@ -7,8 +7,10 @@ A forced version legitimately breaks the ranges dependents declare (excalidraw f
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from scanner.errors import DepscanError
+from scanner.untrusted import MAX_MANIFEST_BYTES, loads, read_text
 
 
 def _package_name(selector: str) -> str:
@@ -35,9 +37,10 @@ def _npm_override_names(value: object) -> set[str]:
 
 def overridden_names(lockfile_path: Path) -> frozenset[str] | None:
     """Names forced by the manifest beside the lockfile; ``None`` when there is no readable one."""
-    try:
-        manifest = json.loads((lockfile_path.parent / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    path = lockfile_path.parent / "package.json"
+    try:  # bounded: a FIFO, a device or JSON nested 100,000 deep is "no readable manifest"
+        manifest = loads(read_text(path, max_bytes=MAX_MANIFEST_BYTES), subject=str(path))
+    except DepscanError:
         return None
     if not isinstance(manifest, dict):
         return None
