@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, ClassVar
 from scanner.checks.base import ScanContext
 from scanner.checks.knobs import int_setting, now_setting
 from scanner.errors import DepscanError, RegistryError
+from scanner.memory_ceiling import OUT_OF_MEMORY
 from scanner.model import (
     CheckResult,
     Finding,
@@ -185,6 +186,8 @@ class _Judge:
             )
         except DepscanError as exc:
             return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
+        except MemoryError:  # past the memory ceiling: this package is not checked
+            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
 
     def _archive(
         self, node: PackageNode, info: VersionInfo | None

@@ -1,7 +1,8 @@
 """Run a batch of depscan command lines in one child process and check what each did.
 
 One child per batch keeps the suite fast (Python and depscan are imported once) while the
-child's peak memory, taken from ``wait4`` by this parent, still bounds every case in it. Cases
+child's peak memory (its own VmHWM, see :func:`tests.hostile.cli_worker.peak_rss_mb`) still
+bounds every case in it. Cases
 whose memory matters on its own (bombs) get a batch of their own. The child gets a sandbox for a
 home, caches and temporary files; its audit hook (:mod:`tests.hostile.cli_worker`) reports every
 write and every process started, and :func:`check` asserts that writes stay in the sandbox's
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -56,7 +56,7 @@ class Outcome:
 class Batch:
     outcomes: dict[str, Outcome]
     peak_rss_mb: int
-    """The child's peak resident memory (wait4), which bounds every case of the batch."""
+    """The child's peak resident memory, which bounds every case of the batch."""
     seconds: float
     sandbox: Path
 
@@ -116,31 +116,26 @@ def run_batch(cases: Iterable[Case], sandbox: Path, *, timeout: float = 60.0) ->
             stderr=subprocess.STDOUT,
         )
         try:
-            status, usage = _wait(child, timeout)
+            status = _wait(child, timeout)
         except AssertionError as hung:
             started_cases = [line for line in log.read_text(errors="replace").splitlines()
                              if line.startswith("case ")]
             raise AssertionError(f"{hung}; last {started_cases[-1:]}") from None
     failure = log.read_text(errors="replace")[-3000:]
-    assert os.waitstatus_to_exitcode(status) == 0, f"the worker failed: {failure}"
-    outcomes = {o["id"]: Outcome(**o) for o in json.loads(results.read_text(encoding="utf-8"))}
-    return Batch(outcomes, usage.ru_maxrss // 1024, time.monotonic() - started, sandbox)
+    assert status == 0, f"the worker failed: {failure}"
+    reported = json.loads(results.read_text(encoding="utf-8"))
+    outcomes = {o["id"]: Outcome(**o) for o in reported["cases"]}
+    return Batch(outcomes, reported["peak_rss_mb"], time.monotonic() - started, sandbox)
 
 
-def _wait(child: subprocess.Popen[bytes], timeout: float) -> tuple[int, os.struct_rusage]:
-    """wait4 for the child (its own peak memory), killing it past ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid == child.pid:
-            child.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
-        if time.monotonic() > deadline:
-            os.kill(child.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(child.pid, 0)
-            child.returncode = -9
-            raise AssertionError(f"the batch did not finish within {timeout} s (a hang?)")
-        time.sleep(0.02)
+def _wait(child: subprocess.Popen[bytes], timeout: float) -> int:
+    """The child's exit code; it is killed past ``timeout``."""
+    try:
+        return child.wait(timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        raise AssertionError(f"the batch did not finish within {timeout} s (a hang?)") from None
 
 
 def check(batch: Batch, case: Case) -> Outcome:

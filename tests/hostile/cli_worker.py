@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+STDOUT_KEPT = 20_000
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 _PATH_EVENTS = ("os.rename", "os.replace", "os.remove", "os.rmdir", "os.mkdir", "os.symlink",
                 "os.link", "os.truncate", "shutil.copyfile", "shutil.rmtree", "sqlite3.connect")
@@ -47,6 +48,19 @@ class _Recorder:
             self.processes.append(f"{event} {args[:2]!r}"[:300])
 
 
+def peak_rss_mb() -> int:
+    """This process's own peak resident set (VmHWM of its memory map since exec).
+
+    Not getrusage's ru_maxrss, nor wait4's: Linux carries the resident set the process had
+    before exec into those, so a child of a large pytest process would report pytest's size.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # pragma: no cover
+
+
 def _absolute(path: str | bytes | os.PathLike[Any]) -> str:
     text = os.fsdecode(path)
     return os.path.abspath(text)
@@ -63,8 +77,8 @@ def main() -> None:
         out, err = io.StringIO(), io.StringIO()
         os.chdir(case["cwd"])
         sys.argv = ["depscan", *case["argv"]]
-        for name, value in case.get("env", {}).items():
-            os.environ[name] = value
+        saved = {name: os.environ.get(name) for name in case.get("env", {})}
+        os.environ.update(case.get("env", {}))
         print(f"case {case['id']}", flush=True)  # the parent names it if the batch hangs
         writes_before, processes_before = len(recorder.writes), len(recorder.processes)
         started = time.perf_counter()
@@ -77,22 +91,27 @@ def main() -> None:
                 code = stop.code if stop.code is not None else 0
             except BaseException as exc:
                 code = f"escaped main(): {type(exc).__name__}: {exc}"[:500]
-        for name in case.get("env", {}):
-            os.environ.pop(name, None)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         results.append(
             {
                 "id": case["id"],
                 "code": code,
                 "stdout_chars": len(out.getvalue()),
-                "stdout_head": out.getvalue()[:2000],
+                "stdout_head": out.getvalue()[:STDOUT_KEPT],
                 "stderr": err.getvalue()[:4000],
                 "seconds": round(time.perf_counter() - started, 3),
-                "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                "max_rss_mb": peak_rss_mb(),
                 "writes": recorder.writes[writes_before:],
                 "processes": recorder.processes[processes_before:],
             }
         )
-    Path(job["results"]).write_text(json.dumps(results), encoding="utf-8")
+    Path(job["results"]).write_text(
+        json.dumps({"peak_rss_mb": peak_rss_mb(), "cases": results}), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from .cli_batch import ANY_EXIT, INPUT_ERROR, Batch, Case, check, run_batch
+from .cli_worker import STDOUT_KEPT
 
 LOCKFILE = json.dumps(
     {
@@ -215,6 +216,17 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Batch, list[Case]]:
             cases.append(Case(f"{case_id}-{suffix}", _args(target), (str(target),), INPUT_ERROR))
     cases.append(Case("lockfile-dev-zero-itself", _args(Path("/dev/zero")), ("/dev/zero",),
                       INPUT_ERROR))
+    # npm's own configuration files (what they mean is the registry configuration's business;
+    # that they are read as bounded regular files is checked here)
+    for case_id, writer in (("user-npmrc-fifo", _fifo), ("user-npmrc-dev-zero",
+                                                        _link_to("/dev/zero")),
+                            ("project-npmrc-fifo", _fifo)):
+        folder = _project(inputs, case_id)
+        npmrc = folder / ".npmrc" if case_id.startswith("project") else folder / "user.npmrc"
+        writer(npmrc)
+        env = {} if case_id.startswith("project") else {"NPM_CONFIG_USERCONFIG": str(npmrc)}
+        argv = ["lockfile", str(folder / "package-lock.json"), "--offline", "-f", "json"]
+        cases.append(Case(case_id, argv, (str(npmrc),), ANY_EXIT, env=env))
     return run_batch(cases, sandbox), cases
 
 
@@ -247,3 +259,14 @@ def test_what_is_refused_says_why(batch: tuple[Batch, list[Case]]) -> None:
     }
     for case_id, fragment in expected.items():
         assert fragment in outcomes[case_id].stderr, (case_id, outcomes[case_id].stderr)
+
+
+def test_npm_config_that_is_not_a_file_leaves_registry_checks_not_checked(
+    batch: tuple[Batch, list[Case]],
+) -> None:
+    for case_id in ("user-npmrc-fifo", "user-npmrc-dev-zero", "project-npmrc-fifo"):
+        outcome = batch[0].outcomes[case_id]
+        assert outcome.code == 0, outcome.stderr
+        assert outcome.stdout_chars <= STDOUT_KEPT
+        reasons = json.dumps(json.loads(outcome.stdout_head)["summary"]["not_checked"])
+        assert "is not a regular file" in reasons, reasons[:500]
