@@ -17,6 +17,10 @@ from scanner.errors import LockfileError
 
 Mapping = dict[str, "str | Mapping"]
 
+MAX_LINES = 3_000_000
+"""A real 64 MB yarn.lock has about 2 million lines; the largest in the corpus, 25,000."""
+MAX_ENTRIES = 250_000
+"""Ten times the packages of the largest real lockfiles seen."""
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BARE_KEY = re.compile(r"[^\s:]+(?::[^\s:]+)*")
 
@@ -130,6 +134,9 @@ def read_entries(text: str, subject: str) -> list[Entry]:
     stack: list[tuple[int, Mapping]] = []
     pending: tuple[int, Mapping, str, int] | None = None
     """A ``key:`` line whose nested block has not started yet: (indent, parent, key, line)."""
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:  # checked before the lines are split out (about 70 bytes each)
+        raise LockfileError(f"{lines} lines, over the {MAX_LINES} line limit", subject)
     for line_no, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -145,6 +152,10 @@ def read_entries(text: str, subject: str) -> list[Entry]:
             keys = _split_top_level_key(body_text, subject, line_no)
             body: Mapping = {}
             entries.append(Entry(keys, line_no, body))
+            if len(entries) > MAX_ENTRIES:
+                raise LockfileError(
+                    f"line {line_no}: more than {MAX_ENTRIES} entries", subject
+                )
             stack = [(0, body)]
             continue
         if not stack:

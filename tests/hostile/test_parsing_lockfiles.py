@@ -16,9 +16,10 @@ from .cli_batch import INPUT_ERROR, Batch, Case, check, run_batch
 from .cli_worker import STDOUT_KEPT
 from .mutations import DEEP, HUGE, mutants, oversized, seeds
 
-# Python, depscan, the bundled advisory index and a small lockfile: about 85 MB (before the
-# bounded readers: 470 MB, from the JSON memory bomb). The bound leaves room for noise.
-PEAK_RSS_MB = 150
+# Python, depscan, the bundled advisory index and a small lockfile: about 85 MB; the heaviest
+# case is a yarn.lock refused at its 250,000th entry (about 230 MB). Before the bounded readers
+# the batch took 470 MB (the JSON memory bomb alone) and hung on the bun.lock comments.
+PEAK_RSS_MB = 300
 MAPPED_FILES_MB = 40
 """Python, its extensions and libraries mapped from files: resident, but outside RLIMIT_DATA."""
 
@@ -57,6 +58,10 @@ def _hand_made(inputs: Path) -> list[Case]:
     lockfile("berry-unicode-digit", "yarn.lock", b'__metadata:\n  version: "\xc2\xb2"\n')
     lockfile("bun-unclosed-comments", "bun.lock",
              b'{"lockfileVersion": 1, "workspaces": {"": {}}}' + b" /* " * 300_000)
+    lockfile("yarn-v1-many-entries", "yarn.lock", b"# yarn lockfile v1\n\n" + b"".join(
+        b'a%d@1:\n  version "1.0.0"\n\n' % i for i in range(260_000)), "more than 250000 entries")
+    lockfile("yarn-v1-many-lines", "yarn.lock", b"# yarn lockfile v1\n" + b"#\n" * 3_100_000,
+             "line limit")
     lockfile("yarn-v1-unclosed-quote", "yarn.lock",
              b'# yarn lockfile v1\n\n"a@1' + b"x" * 100_000 + b"\n")
     big = inputs / "oversized"
