@@ -20,6 +20,7 @@ import json
 import re
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -169,11 +170,14 @@ def hostile_diff(text: str) -> tuple[PackageDiff, Verdict]:
     content = (
         b"safe\n" + raw + b"\n   ::add-mask::content\nx ##[error]content\n\x1b[2Kcontent\r\n"
     )
-    old = package("demo", "1.0.0", {"index.js": "safe\n", f"{member}.js": "a\n"})
+    # GNU long names: a pax path with a newline is refused as a tar-reader differential
+    old = package("demo", "1.0.0", {"index.js": "safe\n", f"{member}.js": "a\n"},
+                  tar_format=tarfile.GNU_FORMAT)
     new = package(
         "demo",
         "1.0.1",
         {"index.js": content, f"{member}.js": b"b\n" + raw + b"\n", f"new-{member}.js": content},
+        tar_format=tarfile.GNU_FORMAT,
         scripts={"postinstall": f"node x.js {text}"},
         dependencies={f"dep-{member[:50]}": member[:50]},
     )

@@ -19,10 +19,15 @@ def tar_bytes(
     modes: Mapping[str, int] | None = None,
     extra: Callable[[tarfile.TarFile], None] | None = None,
     compress: bool = True,
+    tar_format: int = tarfile.PAX_FORMAT,
 ) -> bytes:
-    """A package tarball with ``files`` under ``root/``; ``extra`` may add raw members."""
+    """A package tarball with ``files`` under ``root/``; ``extra`` may add raw members.
+
+    ``tarfile.GNU_FORMAT`` keeps names with newlines readable: a pax path holding a newline is
+    refused (node-tar reads pax records line by line), a GNU long name is not.
+    """
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+    with tarfile.open(fileobj=buffer, mode="w", format=tar_format) as archive:
         for path, content in files.items():
             data = content.encode() if isinstance(content, str) else content
             info = tarfile.TarInfo(f"{root}/{path}" if root else path)
@@ -41,7 +46,15 @@ def manifest(name: str, version: str, **fields: object) -> str:
 
 
 def package(
-    name: str, version: str, files: Mapping[str, bytes | str] | None = None, **fields: object
+    name: str,
+    version: str,
+    files: Mapping[str, bytes | str] | None = None,
+    *,
+    tar_format: int = tarfile.PAX_FORMAT,
+    **fields: object,
 ) -> bytes:
     """A tarball with a package.json for ``name@version`` plus ``files``."""
-    return tar_bytes({"package.json": manifest(name, version, **fields), **(files or {})})
+    return tar_bytes(
+        {"package.json": manifest(name, version, **fields), **(files or {})},
+        tar_format=tar_format,
+    )
