@@ -32,6 +32,23 @@ TARGETED = frozenset(
 )
 """Capabilities compared by (capability, detail): a new target is new behaviour."""
 
+RISKY_WRITE_TARGETS = frozenset({"home", "system", "outside-package"})
+"""Where a write is a persistence or wiping tool; writes to temp, the package or a computed
+path are what build steps and caches do."""
+ENV_HARVEST = frozenset({"serialised", "enumerated"})
+"""How the whole environment is used when it is being collected; spread, copied or passed on
+(to a child process, mostly) is forwarding it."""
+
+
+def weighs(signal: Signal) -> bool:
+    """Whether a signal counts in the verdict. Writes to ordinary places and the environment
+    forwarded to a child process are common in every kind of package: shown, never weighed."""
+    if signal.capability is Capability.FILE_WRITE:
+        return signal.detail in RISKY_WRITE_TARGETS
+    if signal.capability is Capability.ENV_ALL:
+        return signal.detail in ENV_HARVEST
+    return signal.capability is not Capability.ENV_NAMED
+
 
 @dataclass(frozen=True, slots=True)
 class Placed:

