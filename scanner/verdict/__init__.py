@@ -119,6 +119,8 @@ def downgrade(name: str, old_version: str | None, new_version: str) -> Verdict:
 
 def _summary(reasons: Sequence[Reason], kind: ChangeKind) -> str:
     notable = [r for r in reasons if r.severity >= Severity.MEDIUM][:_SUMMARY_REASONS]
+    if not notable and reasons and reasons[0].severity > Severity.INFO:
+        notable = [reasons[0]]
     if not notable:
         if kind is ChangeKind.NEW:
             return "nothing notable in its code or metadata"

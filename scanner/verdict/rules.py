@@ -131,7 +131,8 @@ def install_time(evidence: Evidence) -> list[Reason]:
             reasons.append(
                 Reason(
                     Severity.MEDIUM if established else Severity.HIGH,
-                    f"{_verb(script)} {_a(script.name)} script that fetches or runs code inline: "
+                    f"{_verb(script, evidence.kind)} {_a(script.name)} script that fetches or "
+                    "runs code inline: "
                     f"`{_short(script.command)}`",
                     "install-inline-download",
                     "package.json",
@@ -161,7 +162,9 @@ def _a(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
-def _verb(script: ScriptChange) -> str:
+def _verb(script: ScriptChange, kind: ChangeKind = ChangeKind.UPDATE) -> str:
+    if kind is ChangeKind.NEW:
+        return "runs"
     return "adds" if script.previous is None else "changes"
 
 
@@ -169,7 +172,10 @@ def _install_lead(evidence: Evidence) -> str:
     """``adds a postinstall script (`node bundle.js`) that runs bundle.js, which ``."""
     if not evidence.scripts:
         return "install-time code "
-    parts = [f"{_verb(s)} {_a(s.name)} script (`{_short(s.command)}`)" for s in evidence.scripts]
+    parts = [
+        f"{_verb(s, evidence.kind)} {_a(s.name)} script (`{_short(s.command)}`)"
+        for s in evidence.scripts
+    ]
     runs = sorted({path for s in evidence.scripts for path in s.runs})
     shown = join(runs[:3]) + (f" and {len(runs) - 3} more files" if len(runs) > 3 else "")
     return join(parts) + (f" that runs {shown}" if runs else "") + ", which "
