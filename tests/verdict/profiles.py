@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from scanner.behaviour.install_commands import install_commands
-
 from scanner.behaviour.model import (
     Capability,
     FileProfile,
