@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from scanner import __version__
+from scanner.cli_db import db_app
 from scanner.cli_help import Level, PanelledCommand
 from scanner.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, DepscanError, UsageError
 from scanner.memory_ceiling import note_input
@@ -40,6 +41,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(db_app, name="db")
 
 
 class OutputFormat(StrEnum):

@@ -200,6 +200,24 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True)
+class AdvisoryDatabaseInfo:
+    """One advisory database a scan matched packages against (docs/advisories.md)."""
+
+    name: str
+    """``bundled``, a ``--advisories`` path, or a feed's source URL or path."""
+    kind: str
+    """``bundled``, ``file`` (``--advisories``, the policy) or ``feed`` (``depscan db update``)."""
+    records: int
+    withdrawn: int = 0
+    updated: str | None = None
+    """Feeds: when an update last confirmed the data was current (ISO-8601, UTC)."""
+    age_days: float | None = None
+    stale: bool = False
+    """Older than the staleness threshold (``[advisory-db] max-age-days``, default 7)."""
+    max_age_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """Everything a report needs about one scan of one or more lockfiles."""
 
@@ -213,6 +231,8 @@ class ScanResult:
     """Findings an active policy ignore matched; reported as ignored, never counted as failing."""
     policy: str | None = None
     """The policy file the scan used, if any."""
+    advisory_databases: tuple[AdvisoryDatabaseInfo, ...] = ()
+    """The advisory databases the known-malicious check used (empty when it did not run)."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

@@ -26,8 +26,12 @@ POLICY_FILENAME = ".depscan.toml"
 # The settings keys the install-script and hygiene checks read (ScanContext.settings).
 ALLOW_SCRIPTS_SETTING = "install-scripts.allow"
 ALLOWED_HOSTS_SETTING = "hygiene.allowed-hosts"
+MAX_AGE_SETTING = "advisory-db.max-age-days"
 
-_TOP_KEYS = ("fail-on", "registry", "advisories", "install-scripts", "hygiene", "ignore")
+_TOP_KEYS = (
+    "fail-on", "registry", "advisories", "advisory-db", "install-scripts", "hygiene", "ignore"
+)
+_ADVISORY_DB_KEYS = ("max-age-days",)
 _SCRIPT_KEYS = ("allow",)
 _HYGIENE_KEYS = ("allowed-hosts",)
 _IGNORE_KEYS = ("check", "package", "versions", "advisory", "reason", "expires")
@@ -88,6 +92,8 @@ class Policy:
     """``False`` turns registry checks off; ``None`` when the file does not say."""
     allowed_hosts: tuple[str, ...] = ()
     path: Path | None = None
+    advisory_db_max_age_days: int | None = None
+    """Older feed databases are reported as stale (``[advisory-db] max-age-days``)."""
 
     def settings(self) -> dict[str, object]:
         """The check knobs this policy sets, keyed ``check-id.knob`` as ScanContext expects."""
@@ -96,6 +102,8 @@ class Policy:
             out[ALLOW_SCRIPTS_SETTING] = self.allow_scripts
         if self.allowed_hosts:
             out[ALLOWED_HOSTS_SETTING] = self.allowed_hosts
+        if self.advisory_db_max_age_days is not None:
+            out[MAX_AGE_SETTING] = self.advisory_db_max_age_days
         return out
 
 
@@ -229,7 +237,20 @@ class _Reader:
             registry=self._registry(data),
             allowed_hosts=self._allowed_hosts(data),
             path=self.path,
+            advisory_db_max_age_days=self._max_age(data),
         )
+
+    def _max_age(self, data: Mapping[str, Any]) -> int | None:
+        value = _table(data, "advisory-db", _ADVISORY_DB_KEYS).get("max-age-days")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+            raise _Invalid(
+                ("advisory-db", "max-age-days"),
+                f"advisory-db.max-age-days must be a whole number of days from 1 to 3650 "
+                f"(got {_show(value)})",
+            )
+        return value
 
     def _fail_on(self, data: Mapping[str, Any]) -> Severity | None:
         value = data.get("fail-on")

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from scanner.checks import CHECKS, CheckEntry, RegistryUse
 from scanner.checks.base import ScanContext
 from scanner.errors import RegistryError, UsageError
-from scanner.model import Finding, Lockfile, NotChecked, ScanResult, Severity
+from scanner.model import (
+    AdvisoryDatabaseInfo,
+    Finding,
+    Lockfile,
+    NotChecked,
+    ScanResult,
+    Severity,
+)
 from scanner.sources.detect import find_lockfiles, read_lockfile
 
 if TYPE_CHECKING:
@@ -84,6 +91,7 @@ class Services:
                 list(self._options.advisory_paths),
                 cache_dir=self.cache_dir / "advisory-index",
                 include_bundled=self._options.bundled_advisories,
+                feeds_in=self.cache_dir,  # read only: `depscan db update` keeps them current
             )
         return self._advisories
 
@@ -250,6 +258,7 @@ def scan_lockfiles(
 
         findings = fold_into_verdicts(findings)
     advisory_sources = services.advisories().sources if services.advisories_loaded else ()
+    advisory_databases = _advisory_databases(services, options, checks_run, not_checked)
     annotated: list[Finding] = []
     for lockfile in lockfiles:
         mine = [f for f in findings if f.lockfile == str(lockfile.path)]
@@ -273,9 +282,26 @@ def scan_lockfiles(
         advisory_sources=tuple(advisory_sources),
         suppressed=tuple(sorted(suppressed, key=lambda f: f.sort_key)),
         policy=str(policy.path) if policy.path else None,
+        advisory_databases=advisory_databases,
     )
 
 
+def _advisory_databases(
+    services: Services, options: ScanOptions, checks_run: list[str], not_checked: list[NotChecked]
+) -> tuple[AdvisoryDatabaseInfo, ...]:
+    """Which advisory databases were used and how old; what the known-malicious check missed."""
+    if not services.advisories_loaded:
+        return ()
+    from scanner.osv.database import DEFAULT_MAX_AGE_DAYS
+
+    database = services.advisories()
+    if "known-malicious" in checks_run:
+        not_checked.extend(NotChecked("known-malicious", gap) for gap in database.coverage_gaps())
+    max_age = options.settings.get(MAX_AGE_SETTING, DEFAULT_MAX_AGE_DAYS)
+    return database.describe(max_age if isinstance(max_age, int) else DEFAULT_MAX_AGE_DAYS)
+
+
+MAX_AGE_SETTING = "advisory-db.max-age-days"
 ALLOWED_HOSTS = "hygiene.allowed-hosts"
 
 

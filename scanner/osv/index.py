@@ -66,7 +66,7 @@ class CompiledIndex:
                 withdrawn_count += 1
                 continue
             for name, entries in record.affected.items():
-                by_name.setdefault(name, []).append(_encode_advisory(record, entries))
+                by_name.setdefault(name, []).append(encode_advisory(record, entries))
         names = sorted(by_name)
         offsets = array(_OFFSET_CODE, [0])
         chunks: list[bytes] = []
@@ -161,7 +161,8 @@ class CompiledIndex:
         return cls(names, offsets, payloads, record_count, withdrawn_count)
 
 
-def _encode_advisory(record: AdvisoryRecord, entries: tuple[AffectedEntry, ...]) -> list[Any]:
+def encode_advisory(record: AdvisoryRecord, entries: tuple[AffectedEntry, ...]) -> list[Any]:
+    """One advisory with one package name's entries, as compact JSON-ready lists."""
     return [
         record.id,
         list(record.aliases),
@@ -185,30 +186,32 @@ def _header_int(header: dict[str, Any], key: str) -> int:
 
 def _decode_payload(name: str, payload: bytes) -> tuple[AdvisoryRecord, ...]:
     # The CRC guards against damage; a payload that still fails here was written by other code.
-    advisories = json.loads(payload)
-    return tuple(
-        AdvisoryRecord(
-            id=record_id,
-            aliases=tuple(aliases),
-            summary=summary,
-            published=published,
-            modified=modified,
-            references=tuple(references),
-            withdrawn=False,
-            affected={
-                name: tuple(
-                    AffectedEntry(
-                        versions=tuple(versions),
-                        ranges=tuple(
-                            VersionRange(range_type, tuple((k, v) for k, v in events))
-                            for range_type, events in ranges
-                        ),
-                    )
-                    for versions, ranges in entries
+    return tuple(decode_advisory(name, item) for item in json.loads(payload))
+
+
+def decode_advisory(name: str, item: list[Any]) -> AdvisoryRecord:
+    """The record :func:`encode_advisory` wrote, with ``name``'s entries only."""
+    record_id, aliases, summary, published, modified, references, entries = item
+    return AdvisoryRecord(
+        id=record_id,
+        aliases=tuple(aliases),
+        summary=summary,
+        published=published,
+        modified=modified,
+        references=tuple(references),
+        withdrawn=False,
+        affected={
+            name: tuple(
+                AffectedEntry(
+                    versions=tuple(versions),
+                    ranges=tuple(
+                        VersionRange(range_type, tuple((k, v) for k, v in events))
+                        for range_type, events in ranges
+                    ),
                 )
-            },
-        )
-        for record_id, aliases, summary, published, modified, references, entries in advisories
+                for versions, ranges in entries
+            )
+        },
     )
 
 

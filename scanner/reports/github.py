@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scanner.model import Finding, NotChecked, ScanResult, Severity
+from scanner.reports.databases import stale_warnings
 from scanner.reports.describe import (
     not_checked_text,
     path_text,
@@ -83,6 +84,10 @@ def render(
             f"{unannounced} more items were not checked (not clean); the job summary and "
             "`depscan lockfile --format json` list them all",
         ))
+    lines.extend(
+        _command("warning", [("title", "depscan: stale advisory database")], inline(text))
+        for text in stale_warnings(result)
+    )
     if left_out:
         lines.append(_command(
             "notice",

@@ -13,6 +13,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.model import Finding, ScanResult
+from scanner.reports.databases import databases_json, stale_warnings
 from scanner.reports.escape import json_text
 
 SCHEMA_VERSION = "1.0"
@@ -45,6 +46,8 @@ def to_document(result: ScanResult) -> dict[str, Any]:
             "failing": len(failing),
             "checks_run": list(result.checks_run),
             "advisory_sources": list(result.advisory_sources),
+            "advisory_databases": databases_json(result),
+            "warnings": stale_warnings(result),
             "not_checked": [
                 {"check": n.check, "reason": n.reason, "packages": list(n.packages)}
                 for n in result.not_checked

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scanner.model import Finding, Lockfile, NotChecked, ScanResult, Severity
+from scanner.reports.databases import databases_line, stale_warnings
 from scanner.reports.describe import (
     path_text,
     repo_relative,
@@ -81,6 +82,7 @@ def render(
 
 def _render(result: ScanResult, base_dir: Path | None, rows: int, *, shortened: bool) -> str:
     blocks = [_headline(result), _summary_table(result), _scope(result, base_dir, rows)]
+    blocks += _databases(result)
     if result.not_checked:
         blocks.append(_not_checked(result, rows))
     findings = sorted(result.findings, key=lambda f: f.sort_key)
@@ -124,6 +126,14 @@ def _scope(result: ScanResult, base_dir: Path | None, rows: int) -> str:
         lines.append("")
         lines.append("**Checks run:** " + ", ".join(code(c) for c in result.checks_run))
     return "\n".join(lines)
+
+
+def _databases(result: ScanResult) -> list[str]:
+    """Which advisory databases were used (issue 12), and a warning block per stale one."""
+    line = databases_line(result)
+    out = [escape(line)] if line else []
+    out += [f"> ⚠️ **Stale advisory data:** {escape(text)}" for text in stale_warnings(result)]
+    return out
 
 
 def _lockfile_line(lock: Lockfile, base_dir: Path | None) -> str:

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import scanner
 from scanner.model import Finding, NotChecked, ScanResult, Severity
+from scanner.reports.databases import databases_json, stale_warnings
 from scanner.reports.describe import (
     not_checked_text,
     path_text,
@@ -108,6 +109,7 @@ def build_log(
     index = {descriptor["id"]: i for i, descriptor in enumerate(descriptors)}
     fallback_uri = _fallback_uri(result, base_dir)
     notifications = [_notification(item, index) for item in result.not_checked]
+    notifications += [_stale_notification(text) for text in stale_warnings(result)]
     if omitted:
         notifications.append(_omitted_notification(omitted, len(findings), max_results))
     run: dict[str, Any] = {
@@ -132,6 +134,7 @@ def build_log(
             "failOn": result.fail_on.label,
             "lockfiles": [repo_relative(str(lock.path), base_dir) for lock in result.lockfiles],
             "advisorySources": list(result.advisory_sources),
+            "advisoryDatabases": databases_json(result),
             "notChecked": len(result.not_checked),
             "resultsTotal": len(findings),
             "resultsOmitted": omitted,
@@ -275,6 +278,14 @@ def _result(
             fingerprints[LINE_HASH_KEY] = line_hash(finding, uri)
         out["locations"] = [{"physicalLocation": physical}]
     return out
+
+
+def _stale_notification(text: str) -> dict[str, Any]:
+    return {
+        "level": "warning",
+        "message": {"text": message_text(f"Stale advisory data: {text}")},
+        "descriptor": {"id": "advisory-db/stale"},
+    }
 
 
 def _notification(item: NotChecked, index: dict[str, int]) -> dict[str, Any]:

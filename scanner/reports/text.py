@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.model import Finding, ScanResult, Severity
+from scanner.reports.databases import databases_line, stale_warnings
 from scanner.reports.escape import defuse_lines, inline
 
 _REACH = {"prod": "production", "dev": "dev only", "unreachable": "not reachable from a root"}
@@ -24,6 +25,9 @@ def render(result: ScanResult, *, base_dir: Path | None = None) -> str:
             f"Scanned {inline(lf.path)} ({inline(lf.format)} v{inline(lf.format_version)}, "
             f"{len(lf.packages())} packages)"
         )
+    # Advisory databases (issue 12): which were used, and a warning for each stale one.
+    out.extend(inline(line) for line in [databases_line(result)] if line)
+    out.extend(f"WARNING: {inline(warning)}" for warning in stale_warnings(result))
     out.append("")
     if not result.findings:
         out.extend(["No findings.", ""])
