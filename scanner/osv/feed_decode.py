@@ -26,8 +26,9 @@ from scanner.osv.records import AdvisoryRecord, compile_record
 from scanner.osv.zip_reader import Packed, inflate
 from scanner.untrusted import loads
 
-POOL_THRESHOLD = 20_000
-"""Fewer records than this are decoded in the main process (a pool costs ~50 ms to start)."""
+POOL_THRESHOLD = 50_000
+"""Fewer records than this are decoded in the main process: below it, starting the pool and
+passing records between processes cost more than they save."""
 BATCH = 512
 
 

@@ -38,3 +38,8 @@ class FeedLimits:
 
 
 DEFAULT_LIMITS = FeedLimits()
+
+
+def size_text(limit: int) -> str:
+    """``4 MB``, ``8,192 bytes``: how limits appear in messages."""
+    return f"{limit / MB:g} MB" if limit >= MB else f"{limit:,} bytes"

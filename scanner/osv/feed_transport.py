@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from scanner import __version__
-from scanner.osv.feed_limits import FeedLimits
+from scanner.osv.feed_limits import FeedLimits, size_text
 from scanner.osv.feed_source import FeedError, FeedSource, SourceKind
 from scanner.untrusted import read_file
 
@@ -132,7 +132,7 @@ class LocalTransport:
         if validator is not None and validator == current[0]:
             return NotModified()
         if current[1] > limit:
-            raise TooLarge(f"is larger than the {_mb(limit)} limit", str(path))
+            raise TooLarge(f"is larger than the {size_text(limit)} limit", str(path))
         return Fetched(current[0], data=read_file(path, max_bytes=limit, error=FeedError))
 
     def fetch_file(
@@ -145,7 +145,7 @@ class LocalTransport:
         if validator is not None and validator == current[0]:
             return NotModified()
         if current[1] > limit:
-            raise TooLarge(f"is larger than the {_mb(limit)} limit", str(path))
+            raise TooLarge(f"is larger than the {size_text(limit)} limit", str(path))
         return Fetched(current[0], path=path)
 
     def close(self) -> None:
@@ -248,7 +248,7 @@ class HttpTransport:
             raise FeedError(f"HTTP {response.status_code} {response.reason or ''}".strip(), url)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise TooLarge(f"is larger than the {_mb(limit)} limit ({int(declared):,} bytes)", url)
+            raise TooLarge(f"is larger than the {size_text(limit)} limit ({int(declared):,} bytes)", url)
         return None
 
     def _chunks(self, response: requests.Response, url: str, limit: int) -> Iterator[bytes]:
@@ -257,7 +257,7 @@ class HttpTransport:
             for chunk in response.iter_content(_CHUNK):
                 received += len(chunk)
                 if received > limit:
-                    raise TooLarge(f"is larger than the {_mb(limit)} limit", url)
+                    raise TooLarge(f"is larger than the {size_text(limit)} limit", url)
                 if time.monotonic() > self._deadline:
                     raise FeedError("download took longer than the update's time limit", url)
                 yield chunk
@@ -274,5 +274,3 @@ def _short(error: BaseException) -> str:
     return text[:200] if text else type(error).__name__
 
 
-def _mb(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"

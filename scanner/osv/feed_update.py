@@ -26,7 +26,7 @@ from pathlib import Path
 from scanner.errors import AdvisoryError
 from scanner.osv.feed_db import FeedDatabase, FeedMeta, FeedWriter, utc_now
 from scanner.osv.feed_decode import Decoded, RawRecord, Skipped, decode, decode_all
-from scanner.osv.feed_limits import DEFAULT_LIMITS, FeedLimits
+from scanner.osv.feed_limits import DEFAULT_LIMITS, FeedLimits, size_text
 from scanner.osv.feed_source import (
     ARCHIVE_NAME,
     INDEX_NAME,
@@ -312,6 +312,8 @@ class _Update:
             return
         if isinstance(result, Skipped):
             self._skip(result.label, result.reason)
+            if listed is not None:  # a member named <ID>.json: do not fetch it alone as well
+                listed.pop(result.label.rsplit("/", 1)[-1].removesuffix(".json"), None)
             return
         modified = result.modified
         if listed is not None:
@@ -379,7 +381,7 @@ class _Update:
             self.skipped.append(f"{label[:120]}: {reason}")
 
     def _too_large(self) -> str:
-        return f"larger than the {self.limits.max_record_bytes / (1024 * 1024):g} MB record limit"
+        return f"larger than the {size_text(self.limits.max_record_bytes)} record limit"
 
     def _check_skipped(self) -> None:
         allowed = max(10, int(self.read * self.limits.max_skipped_fraction))
@@ -413,6 +415,10 @@ class _Update:
         self.state.token = meta.token
         self.state.checked_at = utc_now()
         self.state.validators = dict(validators)
+        if self.skipped_count:
+            # A record we could not read is still stored in its old revision (or not at all):
+            # without the listing's validator the next update re-reads it and tries again.
+            self.state.validators.pop(INDEX_NAME, None)
         self.state.failed_at = self.state.failure = None
         write_state(self.target, self.state)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from scanner.osv.feed_limits import FeedLimits
+from scanner.osv.feed_limits import FeedLimits, size_text
 from scanner.osv.feed_source import FeedError
 
 _EOCD = struct.Struct("<IHHHHIIH")
@@ -136,8 +136,7 @@ def _members(
                             f"{limits.max_total_bytes // (1024 * 1024):,} MB limit", subject)
         too_big = limits.max_record_bytes
         if entry.size > too_big or entry.compressed > too_big + 65536:
-            limit_mb = limits.max_record_bytes / (1024 * 1024)
-            yield Member(name, None, f"larger than the {limit_mb:g} MB record limit")
+            yield Member(name, None, f"larger than the {size_text(too_big)} record limit")
             continue
         yield Member(name, _read_member(data, entry, cd_offset, subject))
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from scanner.osv.database import AdvisoryDatabase
+from tests.osv.helpers import feed_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "osv"
@@ -77,12 +78,21 @@ def osv_folder(tmp_path: Path) -> FolderFactory:
     return write
 
 
-@pytest.fixture
-def database_of(osv_folder: FolderFactory) -> Callable[..., AdvisoryDatabase]:
-    """A database holding only the given hand-written records (no bundled set, no cache)."""
+@pytest.fixture(params=["index", "feed"])
+def database_of(
+    request: pytest.FixtureRequest, osv_folder: FolderFactory, tmp_path: Path
+) -> Callable[..., AdvisoryDatabase]:
+    """A database holding only the given hand-written records (no bundled set, no cache).
+
+    Every matcher test runs twice: records read as an ``--advisories`` folder (compiled index),
+    and the same records imported by ``depscan db update`` into a feed database (SQLite).
+    """
 
     def load(*records: dict[str, Any]) -> AdvisoryDatabase:
-        return AdvisoryDatabase.load([osv_folder(*records)], cache_dir=None, include_bundled=False)
+        folder = osv_folder(*records)
+        if request.param == "index":
+            return AdvisoryDatabase.load([folder], cache_dir=None, include_bundled=False)
+        return feed_of(folder, tmp_path / f"feed-{folder.name}")
 
     return load
 

@@ -12,6 +12,7 @@ import pytest
 
 from scanner.errors import AdvisoryError
 from scanner.osv.database import AdvisoryDatabase, bundled_folder
+from tests.osv.helpers import feed_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "osv"
 SHARED_ADVISORIES = Path("/work/shared/advisories")
@@ -33,14 +34,19 @@ def ids(database: AdvisoryDatabase, name: str, version: str) -> set[str]:
 # ---- fixture copies of real records -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def fixture_database() -> AdvisoryDatabase:
-    return AdvisoryDatabase.load([FIXTURES], cache_dir=None, include_bundled=False)
+@pytest.fixture(scope="module", params=["index", "feed"])
+def fixture_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AdvisoryDatabase:
+    """The fixture records as an ``--advisories`` folder, and imported as a feed database."""
+    if request.param == "index":
+        return AdvisoryDatabase.load([FIXTURES], cache_dir=None, include_bundled=False)
+    return feed_of(FIXTURES, tmp_path_factory.mktemp("fixture-feed"))
 
 
 def test_fixture_records_load(fixture_database: AdvisoryDatabase) -> None:
     assert fixture_database.record_count == 9
-    assert fixture_database.sources == (f"{FIXTURES} (9 records, 1 withdrawn)",)
+    assert fixture_database.sources == (f"{FIXTURES.absolute()} (9 records, 1 withdrawn)",)
 
 
 def test_real_tinycolor_record_is_read_strictly_and_says_why(
