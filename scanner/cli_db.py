@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -122,7 +123,7 @@ def status_command(
         document = {
             "directory": str(root / "advisory-db"),
             "bundled_records": bundled,
-            "databases": entries,
+            "databases": [asdict(entry) for entry in entries],
         }
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
         return
@@ -177,7 +178,29 @@ def _skipped_line(outcome: UpdateOutcome) -> str:
             f"not be read and were skipped: {'; '.join(outcome.skipped)}")
 
 
-def _status_entry(path: Path, max_age_days: int) -> dict[str, object]:
+@dataclass
+class _Status:
+    file: str
+    bytes: int = 0
+    error: str | None = None
+    source: str = ""
+    records: int = 0
+    withdrawn: int = 0
+    package_names: int = 0
+    malicious_only: bool = True
+    updated: str | None = None
+    age_days: float | None = None
+    stale: bool = True
+    data_changed: str = ""
+    created: str = ""
+    newest_record_modified: str | None = None
+    skipped_in_last_update: int = 0
+    skipped_examples: list[str] = field(default_factory=list)
+    last_failure: str | None = None
+    last_failure_at: str | None = None
+
+
+def _status_entry(path: Path, max_age_days: int) -> _Status:
     from datetime import UTC, datetime
 
     from scanner.osv.feed_db import FeedDatabase
@@ -186,39 +209,32 @@ def _status_entry(path: Path, max_age_days: int) -> dict[str, object]:
     from scanner.timestamps import parse_time
 
     state = read_state(path)
-    entry: dict[str, object] = {"file": str(path)}
+    entry = _Status(file=str(path))
     try:
-        entry["bytes"] = path.stat().st_size
+        entry.bytes = path.stat().st_size
         database = FeedDatabase.open(path)
     except (OSError, FeedError) as error:
-        entry["error"] = error.one_line() if isinstance(error, FeedError) else str(error)
+        entry.error = error.one_line() if isinstance(error, FeedError) else str(error)
         return entry
     meta = database.meta
     database.close()
     checked = state.checked_at if state.token == meta.token else meta.changed_at
     moment = parse_time(checked)
     age = (datetime.now(UTC) - moment).total_seconds() / 86400 if moment else None
-    entry.update(
-        source=meta.source,
-        records=meta.records,
-        withdrawn=meta.withdrawn,
-        package_names=meta.names,
-        malicious_only=not meta.all_records,
-        updated=checked,
-        age_days=round(age, 2) if age is not None else None,
-        stale=age is None or age > max_age_days,
-        data_changed=meta.changed_at,
-        created=meta.built_at,
-        newest_record_modified=meta.newest_modified,
-        skipped_in_last_update=meta.skipped,
-        skipped_examples=list(meta.skipped_examples),
-        last_failure=state.failure,
-        last_failure_at=state.failed_at,
-    )
+    entry.source, entry.records, entry.withdrawn = meta.source, meta.records, meta.withdrawn
+    entry.package_names, entry.malicious_only = meta.names, not meta.all_records
+    entry.updated = checked
+    entry.age_days = round(age, 2) if age is not None else None
+    entry.stale = age is None or age > max_age_days
+    entry.data_changed, entry.created = meta.changed_at, meta.built_at
+    entry.newest_record_modified = meta.newest_modified
+    entry.skipped_in_last_update = meta.skipped
+    entry.skipped_examples = list(meta.skipped_examples)
+    entry.last_failure, entry.last_failure_at = state.failure, state.failed_at
     return entry
 
 
-def _status_text(root: Path, bundled: int, entries: list[dict[str, object]]) -> str:
+def _status_text(root: Path, bundled: int, entries: list[_Status]) -> str:
     from scanner.reports.databases import age_text
 
     lines = [f"bundled: {bundled:,} records (shipped with depscan, always used)"]
@@ -228,25 +244,22 @@ def _status_text(root: Path, bundled: int, entries: list[dict[str, object]]) -> 
             "records. Run `depscan db update`."
         )
     for entry in entries:
-        if "error" in entry:
-            lines.append(f"{entry['file']}: UNUSABLE: {entry['error']}")
+        if entry.error is not None:
+            lines.append(f"{entry.file}: UNUSABLE: {entry.error}")
             continue
-        age = entry["age_days"]
-        when = f"{age_text(float(age))} ago" if isinstance(age, float | int) else "unknown"
-        stale = "  STALE: run `depscan db update`" if entry["stale"] else ""
-        size = int(str(entry["bytes"])) / (1024 * 1024)
-        lines.append(f"{entry['source']}")
-        lines.append(f"  records: {entry['records']:,} ({entry['withdrawn']:,} withdrawn), "
-                     f"{entry['package_names']:,} package names"
-                     + ("" if entry["malicious_only"] else ", all records of the source"))
-        lines.append(f"  updated: {entry['updated']} ({when}){stale}")
-        lines.append(f"  data last changed: {entry['data_changed']}; newest record modified: "
-                     f"{entry['newest_record_modified'] or 'n/a'}")
-        lines.append(f"  file: {entry['file']} ({size:.1f} MB)")
-        if entry["skipped_in_last_update"]:
-            lines.append(f"  skipped in the last update: {entry['skipped_in_last_update']} "
-                         f"({'; '.join(map(str, entry['skipped_examples']))})")  # type: ignore[call-overload]
-        if entry["last_failure"]:
-            lines.append(f"  last update FAILED at {entry['last_failure_at']}: "
-                         f"{entry['last_failure']}")
+        when = f"{age_text(entry.age_days)} ago" if entry.age_days is not None else "unknown"
+        stale = "  STALE: run `depscan db update`" if entry.stale else ""
+        scope = "" if entry.malicious_only else ", all records of the source"
+        lines.append(entry.source)
+        lines.append(f"  records: {entry.records:,} ({entry.withdrawn:,} withdrawn), "
+                     f"{entry.package_names:,} package names{scope}")
+        lines.append(f"  updated: {entry.updated} ({when}){stale}")
+        lines.append(f"  data last changed: {entry.data_changed}; newest record modified: "
+                     f"{entry.newest_record_modified or 'n/a'}")
+        lines.append(f"  file: {entry.file} ({entry.bytes / (1024 * 1024):.1f} MB)")
+        if entry.skipped_in_last_update:
+            lines.append(f"  skipped in the last update: {entry.skipped_in_last_update} "
+                         f"({'; '.join(entry.skipped_examples)})")
+        if entry.last_failure:
+            lines.append(f"  last update FAILED at {entry.last_failure_at}: {entry.last_failure}")
     return "\n".join(lines) + "\n"

@@ -24,12 +24,38 @@ from pathlib import Path
 from scanner.errors import DepscanError
 from scanner.osv.feed_db import SUFFIX
 from scanner.osv.feed_source import FeedError, FeedSource
-from scanner.osv.feed_transport import Validator
 from scanner.untrusted import loads, read_file
 
 DIRECTORY = "advisory-db"
 _STATE_SUFFIX = ".state.json"
 _MAX_STATE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Validator:
+    """What identifies the version of a file we have: an ETag and/or Last-Modified."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["etag"] = self.etag
+        if self.last_modified:
+            out["last_modified"] = self.last_modified
+        return out
+
+    @classmethod
+    def from_json(cls, data: object) -> Validator | None:
+        if not isinstance(data, dict):
+            return None
+        etag, modified = data.get("etag"), data.get("last_modified")
+        validator = cls(
+            etag if isinstance(etag, str) and len(etag) < 512 else None,
+            modified if isinstance(modified, str) and len(modified) < 128 else None,
+        )
+        return validator if validator.etag or validator.last_modified else None
 
 
 def databases_dir(cache_dir: Path) -> Path:

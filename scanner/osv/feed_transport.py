@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from scanner import __version__
 from scanner.osv.feed_limits import FeedLimits, size_text
 from scanner.osv.feed_source import FeedError, FeedSource, SourceKind
+from scanner.osv.feed_store import Validator
 from scanner.untrusted import read_file
 
 if TYPE_CHECKING:
@@ -33,33 +34,6 @@ _CHUNK = 256 * 1024
 
 class TooLarge(FeedError):
     """A file over its size limit (a single record is skipped; an archive fails the update)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Validator:
-    """What identifies the version of a file we have: an ETag and/or Last-Modified."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        out = {}
-        if self.etag:
-            out["etag"] = self.etag
-        if self.last_modified:
-            out["last_modified"] = self.last_modified
-        return out
-
-    @classmethod
-    def from_json(cls, data: object) -> Validator | None:
-        if not isinstance(data, dict):
-            return None
-        etag, modified = data.get("etag"), data.get("last_modified")
-        validator = cls(
-            etag if isinstance(etag, str) and len(etag) < 512 else None,
-            modified if isinstance(modified, str) and len(modified) < 128 else None,
-        )
-        return validator if validator.etag or validator.last_modified else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +222,9 @@ class HttpTransport:
             raise FeedError(f"HTTP {response.status_code} {response.reason or ''}".strip(), url)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise TooLarge(f"is larger than the {size_text(limit)} limit ({int(declared):,} bytes)", url)
+            raise TooLarge(
+                f"is larger than the {size_text(limit)} limit ({int(declared):,} bytes)", url
+            )
         return None
 
     def _chunks(self, response: requests.Response, url: str, limit: int) -> Iterator[bytes]:

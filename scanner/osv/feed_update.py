@@ -37,6 +37,7 @@ from scanner.osv.feed_source import (
 )
 from scanner.osv.feed_store import (
     FeedState,
+    Validator,
     database_path,
     read_state,
     update_lock,
@@ -49,7 +50,6 @@ from scanner.osv.feed_transport import (
     NotModified,
     TooLarge,
     Transport,
-    Validator,
     open_transport,
 )
 from scanner.osv.modified_index import (

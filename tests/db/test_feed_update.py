@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from scanner.osv import feed_update
 from scanner.osv.feed_db import FeedDatabase
-from scanner.osv.feed_source import FeedError, parse_source
-from scanner.osv.feed_store import database_path, list_databases, read_state
+from scanner.osv.feed_source import DEFAULT_SOURCE, FeedError, parse_source
+from scanner.osv.feed_store import database_path, list_databases, read_state, update_lock
 from tests.db.conftest import (
     TEST_LIMITS,
     Export,
@@ -331,3 +332,41 @@ def test_two_sources_are_two_databases_and_a_scan_uses_both(
     assert {m.advisory.id for m in database.match("internal-bad", "1.0.0")} == {"ACME-1"}
     assert {m.advisory.id for m in database.match("evil-pkg", "1.0.0")} == {"MAL-2025-1"}
     assert len(list_databases(cache)) == 2
+
+
+def test_an_interrupted_update_leaves_the_database_and_no_leftovers(
+    export: Export, server: ExportServer, update: Update, cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(export)
+    update(server.url)
+    good = the_database(cache, server).meta.token
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(feed_update, "decode_all", interrupted)  # in the middle of an import
+    with pytest.raises(KeyboardInterrupt):
+        update(server.url, force=True)
+    assert the_database(cache, server).meta.token == good
+    assert matched(cache, "evil-pkg", "1.0.0") == {"MAL-2025-1"}
+    names = sorted(p.name for p in (cache / "advisory-db").iterdir())
+    assert [n for n in names if ".tmp-" in n or n.startswith(".work-")] == []
+    assert read_state(database_path(cache, parse_source(server.url))).failure == "interrupted"
+
+
+def test_a_second_updater_of_the_same_database_fails_at_once(
+    export: Export, server: ExportServer, update: Update, cache: Path
+) -> None:
+    seed(export)
+    with update_lock(database_path(cache, parse_source(server.url))), pytest.raises(
+        FeedError, match="another `depscan db update` is updating this database"
+    ):
+        update(server.url)
+
+
+def test_without_any_database_the_default_source_is_osv(cache: Path) -> None:
+    from scanner.cli_db import _known_sources
+
+    assert _known_sources(cache) == [DEFAULT_SOURCE]
+    assert DEFAULT_SOURCE == "https://osv-vulnerabilities.storage.googleapis.com/npm/"

@@ -1,0 +1,205 @@
+"""Advisory feed databases at the size of the real feed, beside today's scan, in one run.
+
+Rows, each a fresh process measured with benchmarks/_measure.py (median wall and CPU time, peak
+RSS of the process *tree*, sampled from /proc every 20 ms, since imports decode in worker
+processes):
+
+  * today: `depscan lockfile` on the 2,589-package create-react-app lockfile, warm, offline, core
+    checks, bundled records plus the 22,330-record OSV zip given with --advisories, run from the
+    code of --baseline-ref (default: main, exported with `git archive`);
+  * the same command on this checkout;
+  * `depscan db update` of a synthetic 500,000-record OSV export (benchmarks/synthetic_feed.py),
+    served over HTTP by `python -m http.server` on 127.0.0.1 in its own process: the first full
+    import;
+  * the warm offline scan again, now with the 500,000-record database and no --advisories;
+  * `depscan db update` after --changes records changed (incremental), and once more with
+    nothing changed (the listing is unmodified: a 304).
+
+    python benchmarks/bench_db.py [--records 500000] [--changes 100] [--repeat 5] [--work DIR]
+
+The export is generated once into --work (default /tmp/depscan-bench-db) and reused; its pristine
+listing is restored before each run, so repeated runs measure the same import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _measure import REPO, Run, Series, table
+
+HERE = Path(__file__).resolve().parent
+SHARED = REPO.parent / "shared"
+LOCKFILE = SHARED / "corpus/npm/v2/create-react-app-root/package-lock.json"
+SAMPLE_ZIP = SHARED / "advisories/ossf-malicious-npm.zip"
+CORE = ("--check", "known-malicious", "--check", "lockfile-problem")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total / (1024 * 1024)
+
+
+def run_tree(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Run:
+    """Like _measure.run_once, with the peak RSS of the whole process tree."""
+    full_env = {**os.environ, **env}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=full_env, cwd=cwd)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    assert proc.stderr is not None
+    errors = proc.stderr.read().decode(errors="replace").strip()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        print(f"  ! {' '.join(cmd[:4])}... exited {code}: {errors[:300]}", file=sys.stderr)
+    # Not ru_maxrss: it counts the parent's pages a forked child holds until it execs.
+    return Run(elapsed, peak, code, usage.ru_utime + usage.ru_stime)
+
+
+def repeat(label: str, cmd: list[str], times: int, env: dict[str, str]) -> Series:
+    return Series(label, [run_tree(cmd, env) for _ in range(times)])
+
+
+def baseline_tree(ref: str, work: Path) -> Path:
+    target = work / f"baseline-{ref.replace('/', '_')}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare_feed(work: Path, records: int) -> Path:
+    feed = work / "export" / "npm"
+    listing = feed / "modified_id.csv"
+    pristine = feed / "modified_id.csv.orig"
+    marker = feed / f".records-{records}"
+    if not marker.is_file():
+        started = time.perf_counter()
+        shutil.rmtree(feed, ignore_errors=True)
+        # In a child process, so this process stays small (see run_tree).
+        subprocess.run([sys.executable, str(HERE / "synthetic_feed.py"), str(feed), "--records",
+                        str(records), "--sample", str(SAMPLE_ZIP)], check=True,
+                       stdout=subprocess.DEVNULL)
+        shutil.copy(listing, pristine)
+        marker.touch()
+        print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s "
+              f"(all.zip {(feed / 'all.zip').stat().st_size / 1e6:.0f} MB)")
+    shutil.copy(pristine, listing)
+    for single in feed.glob("*.json"):
+        single.unlink()
+    return feed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=500_000)
+    parser.add_argument("--changes", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "depscan-bench-db")
+    parser.add_argument("--baseline-ref", default="main")
+    args = parser.parse_args()
+    python = sys.executable
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    feed = prepare_feed(work, args.records)
+    baseline = baseline_tree(args.baseline_ref, work)
+    caches = {name: work / f"cache-{name}" for name in ("today", "branch", "db")}
+    for cache in caches.values():
+        shutil.rmtree(cache, ignore_errors=True)
+    scan = [python, "-m", "scanner", "lockfile", str(LOCKFILE), "--offline", "--quiet",
+            "--no-policy-file", *CORE]
+    with_zip = [*scan, "--advisories", str(SAMPLE_ZIP)]
+    today_env = {"DEPSCAN_CACHE_DIR": str(caches["today"]), "PYTHONPATH": str(baseline),
+                 "PYTHONDONTWRITEBYTECODE": "1"}
+    branch_env = {"DEPSCAN_CACHE_DIR": str(caches["branch"])}
+    db_env = {"DEPSCAN_CACHE_DIR": str(caches["db"])}
+    rows: list[Series] = []
+    for env in (today_env, branch_env):  # untimed: build the compiled indexes
+        run_tree(with_zip, env)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+         str(feed.parent)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(0.5)
+        source = f"http://127.0.0.1:{port}/npm/"
+        update = [python, "-m", "scanner", "db", "update", "--source", source]
+        rows.append(repeat(f"today ({args.baseline_ref}): scan, bundled + 22,330-record zip",
+                           with_zip, args.repeat, today_env))
+        rows.append(repeat("this branch: the same scan", with_zip, args.repeat, branch_env))
+        rows.append(repeat(f"db update: first import of {args.records:,} records over HTTP",
+                           update, 1, db_env))
+        rows.append(repeat(f"this branch: scan with the {args.records:,}-record database",
+                           scan, args.repeat, db_env))
+        subprocess.run([python, str(HERE / "synthetic_feed.py"), str(feed), "--change",
+                        str(args.changes), "--seed", str(int(time.time()))], check=True,
+                       stdout=subprocess.DEVNULL)
+        rows.append(repeat(f"db update: {args.changes} changed records (incremental)",
+                           update, 1, db_env))
+        rows.append(repeat("db update: nothing changed (listing 304)", update, 1, db_env))
+    finally:
+        server.terminate()
+        server.wait()
+    load = os.getloadavg()
+    database = next((caches["db"] / "advisory-db").glob("*.sqlite3"))
+    print(f"lockfile: {LOCKFILE}\nsynthetic export: {feed} ({args.records:,} records)")
+    print(f"database: {database.stat().st_size / 1e6:.0f} MB; load average after the run "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
+    print(table(rows))
+    today, _, full, with_db, incremental, _ = rows
+    print(f"\nscan with the database / today: wall {with_db.median_s / today.median_s:.2f}, "
+          f"CPU {with_db.median_cpu_s / today.median_cpu_s:.2f} (target <= 1.10)")
+    print(f"first import: {full.median_s:.1f} s, {full.peak_mb:.0f} MB (targets <= 30 s, "
+          f"<= 300 MB); incremental: {incremental.median_s:.2f} s (target <= 1 s + network)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
