@@ -73,6 +73,7 @@ class _Entry:
     compressed: int
     size: int
     offset: int
+    name_length: int
 
 
 def json_members(
@@ -184,7 +185,7 @@ class _CentralEntries:
         _vet_name(name, self._subject)
         if 0xFFFFFFFF in (compressed, size, offset):
             size, compressed, offset = _zip64_sizes(extra, size, compressed, offset, self._subject)
-        return _Entry(name, flags, fields[4], fields[7], compressed, size, offset)
+        return _Entry(name, flags, fields[4], fields[7], compressed, size, offset, name_length)
 
 
 def _central_directory(handle: BinaryIO, subject: str) -> tuple[int, int, int]:
@@ -255,13 +256,12 @@ def _zip64_sizes(
 
 
 def _vet_name(name: str, subject: str) -> None:
-    parts = name.split("/")
     if (
         "\x00" in name
         or "\\" in name
-        or name.startswith("/")
-        or (len(name) > 1 and name[1] == ":")
-        or any(part == ".." for part in parts)
+        or name[:1] == "/"
+        or name[1:2] == ":"
+        or (".." in name and "/../" in f"/{name}/")
     ):
         raise FeedError(f"refusing an archive with an unsafe member name {name[:80]!r}", subject)
 
@@ -279,7 +279,7 @@ def _check_supported(entry: _Entry, subject: str) -> None:
 def _read_member(handle: BinaryIO, entry: _Entry, cd_offset: int, subject: str) -> Packed:
     # One read for the local header, name, a little extra field and the data, usually.
     handle.seek(entry.offset)
-    guess = _LOCAL.size + len(entry.name.encode("utf-8")) + 64 + entry.compressed
+    guess = _LOCAL.size + entry.name_length + 64 + entry.compressed
     piece = handle.read(min(guess, max(cd_offset - entry.offset, 0)))
     if len(piece) < _LOCAL.size or _LOCAL.unpack_from(piece)[0] != _LOCAL_SIGNATURE:
         raise FeedError(f"corrupt archive: bad local header for {entry.name[:80]!r}", subject)

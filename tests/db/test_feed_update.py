@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.osv import feed_update
+from scanner.osv import feed_decode, feed_update
 from scanner.osv.feed_db import FeedDatabase
 from scanner.osv.feed_source import DEFAULT_SOURCE, FeedError, parse_source
 from scanner.osv.feed_store import database_path, list_databases, read_state, update_lock
@@ -370,3 +370,31 @@ def test_without_any_database_the_default_source_is_osv(cache: Path) -> None:
 
     assert _known_sources(cache) == [DEFAULT_SOURCE]
     assert DEFAULT_SOURCE == "https://osv-vulnerabilities.storage.googleapis.com/npm/"
+
+
+def test_worker_processes_decode_big_archives_the_same_way(
+    export: Export, update: Update, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feed_decode, "POOL_THRESHOLD", 1)  # as for 50,000 records and more
+    for number in range(1200):
+        export.put(record(f"MAL-2025-{number}", f"pkg-{number}", versions=[f"1.0.{number}"]))
+    export.put(record("MAL-2025-bad", "bad", versions=["1.0.0"], affected="not a list"))
+    export.write()
+    outcome = update(str(export.root))
+    assert outcome.meta.records == 1200
+    assert outcome.skipped == (
+        "MAL-2025-bad.json: MAL-2025-bad: OSV record has no 'affected' list",)
+    assert matched(cache, "pkg-1199", "1.0.1199") == {"MAL-2025-1199"}
+    assert matched(cache, "pkg-7", "1.0.8") == set()
+    # A damaged member found by a worker still fails the update, naming the archive.
+    archive = export.root / "all.zip"
+    with zipfile.ZipFile(archive) as reader:
+        member = reader.getinfo("MAL-2025-700.json")
+    start = member.header_offset + 30 + len(member.filename) + 5
+    data = bytearray(archive.read_bytes())
+    data[start : start + 20] = bytes(20)
+    archive.write_bytes(bytes(data))
+    with pytest.raises(FeedError) as raised:
+        update(str(export.root), force=True)
+    assert f"{export.root}/all.zip:MAL-2025-700.json: corrupt archive" in raised.value.one_line()
+    assert matched(cache, "pkg-700", "1.0.700") == {"MAL-2025-700"}
