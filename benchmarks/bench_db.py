@@ -1,8 +1,8 @@
 """Advisory feed databases at the size of the real feed, beside today's scan, in one run.
 
-Rows, each a fresh process measured with benchmarks/_measure.py (median wall and CPU time, peak
-RSS of the process *tree*, sampled from /proc every 20 ms, since imports decode in worker
-processes):
+Rows, each a fresh process (median wall and CPU time, user+system of the process and its
+children; peak memory of the process *tree*, the summed PSS sampled from /proc every 20 ms, since
+big imports decode in worker processes; the table's "peak RSS" column holds that sum):
 
   * today: `depscan lockfile` on the 2,589-package create-react-app lockfile, warm, offline, core
     checks, bundled records plus the 22,330-record OSV zip given with --advisories, run from the
@@ -41,18 +41,21 @@ SHARED = REPO.parent / "shared"
 LOCKFILE = SHARED / "corpus/npm/v2/create-react-app-root/package-lock.json"
 SAMPLE_ZIP = SHARED / "advisories/ossf-malicious-npm.zip"
 CORE = ("--check", "known-malicious", "--check", "lockfile-problem")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory of a process and all its descendants, from /proc: the sum of their proportional
+    set sizes (PSS), so pages the processes share (the interpreter, libraries) count once."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     pending.extend(int(child) for child in handle.read().split())
@@ -62,7 +65,7 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def run_tree(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Run:
-    """Like _measure.run_once, with the peak RSS of the whole process tree."""
+    """Like _measure.run_once, with the peak memory (PSS) of the whole process tree."""
     full_env = {**os.environ, **env}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -73,7 +76,7 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Ru
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_mb(proc.pid))
+            peak = max(peak, tree_memory_mb(proc.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -1,61 +1,78 @@
-"""An advisory feed's database: one SQLite file per source, its npm records by package name.
+"""An advisory feed's database: SQLite files per source, its npm records by package name.
 
 A scan looks up only the package names its lockfile has, one indexed query each, so its cost does
 not grow with the feed (500,000 records cost a scan no more than 22,000), and nothing is loaded
 up front. SQLite is in the standard library, so this costs no dependency (docs/design.md).
 
-Tables: ``records`` (id, the ``modified`` the source listed, withdrawn, package names) for
-updates; ``affected`` (package name, record id, the advisory encoded as
+Tables: ``records`` (id, the ``modified`` the source listed, withdrawn, package names, removed)
+for updates; ``affected`` (package name, record id, the advisory encoded as
 :func:`~scanner.osv.index.encode_advisory` writes it) for lookups, indexed by name; ``meta``.
 Withdrawn records are counted but have no ``affected`` rows, so they never match.
 
-A database file is never changed in place. An update writes a new file beside it (a copy, for an
-incremental update) and renames it over the old one, so a scan holding the old file keeps reading
-a complete database, an interrupted update leaves the old file as it was, and readers open the
-file ``immutable`` (no locks, no journal: a read-only cache directory works).
+A source has a **base** file (``<key>.sqlite3``, written by a full import) and, once the source
+has changed, a small **delta** file (``<key>.delta.sqlite3``) holding the records changed since,
+and tombstones (``removed``) for records gone; a record in the delta hides the base's. Readers
+attach the delta when its ``base_token`` names the base. Files are never changed in place: an
+update writes a new file beside the old and renames it over, so a scan holding the old file keeps
+a complete database, an interrupted update leaves the old file as it was, and readers open files
+``immutable`` (no locks, no journal: a read-only cache directory works). An incremental update
+therefore rewrites only the delta, not the 200 MB base; a delta past ``max_delta_records`` is
+merged into a new base (:mod:`scanner.osv.feed_write`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from scanner.osv.feed_source import FeedError
 from scanner.osv.index import decode_advisory
 from scanner.osv.records import AdvisoryRecord
 
-if TYPE_CHECKING:
-    from scanner.osv.feed_decode import Decoded
-
 FORMAT = "depscan-advisory-db"
-VERSION = 1
+VERSION = 2
 """Bump when the schema or the payload encoding changes: older files are then rebuilt."""
 SUFFIX = ".sqlite3"
+DELTA_SUFFIX = ".delta.sqlite3"
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE records (
-    id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, names TEXT NOT NULL
+    id TEXT PRIMARY KEY, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, names TEXT NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE affected (name TEXT NOT NULL, record_id TEXT NOT NULL, payload TEXT NOT NULL);
 """
-_INDEX = "CREATE INDEX IF NOT EXISTS affected_by_name ON affected (name)"
+INDEX = "CREATE INDEX IF NOT EXISTS affected_by_name ON affected (name)"
+
+# No ORDER BY: it costs a sort per query, three times the lookup itself (rows are sorted after).
+_LOOKUP = "SELECT record_id, payload FROM main.affected WHERE name = ?1"
+_LOOKUP_WITH_DELTA = """
+SELECT record_id, payload FROM main.affected AS a WHERE a.name = ?1
+    AND NOT EXISTS (SELECT 1 FROM delta.records AS d WHERE d.id = a.record_id)
+UNION ALL
+SELECT record_id, payload FROM delta.affected WHERE name = ?1
+"""
 
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def delta_path(base: Path) -> Path:
+    return base.with_name(base.name.removesuffix(SUFFIX) + DELTA_SUFFIX)
+
+
+def read_only_uri(path: Path) -> str:
+    return path.absolute().as_uri() + "?mode=ro&immutable=1"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedMeta:
-    """What a database says about itself (``meta`` table)."""
+    """What a database says about itself (``meta`` table); a delta's counts cover base + delta."""
 
     source: str
     kind: str
@@ -69,6 +86,8 @@ class FeedMeta:
     newest_modified: str | None
     skipped: int
     skipped_examples: tuple[str, ...]
+    base_token: str | None = None
+    """In a delta: the token of the base it applies to."""
 
     @classmethod
     def from_rows(cls, rows: dict[str, str], subject: str) -> FeedMeta:
@@ -89,38 +108,53 @@ class FeedMeta:
                 newest_modified=rows.get("newest_modified") or None,
                 skipped=int(rows.get("skipped", "0")),
                 skipped_examples=tuple(str(e) for e in examples if isinstance(e, str))[:5],
+                base_token=rows.get("base_token") or None,
             )
         except (KeyError, ValueError, TypeError) as error:
             raise FeedError(f"advisory database has damaged metadata ({error})", subject) from None
 
 
 class FeedDatabase:
-    """A finished database, opened read-only; lookups decode only the rows they return."""
+    """A published database (base and delta), read-only; lookups decode only what they return."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, meta: FeedMeta) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, base: FeedMeta, delta: FeedMeta | None
+    ) -> None:
         self.path = path
-        self.meta = meta
+        self.base_meta = base
+        self.delta_meta = delta
+        self.meta = delta or base
+        """The whole database: the delta's (combined) metadata when there is a delta."""
         self._connection = connection
+        self._lookup = _LOOKUP_WITH_DELTA if delta else _LOOKUP
         self._decoded: dict[str, tuple[AdvisoryRecord, ...]] = {}
 
     @classmethod
     def open(cls, path: Path) -> FeedDatabase:
-        """Open ``path``; :class:`FeedError` naming it when it is missing or not a database."""
-        uri = path.absolute().as_uri() + "?mode=ro&immutable=1"
+        """Open the base at ``path`` and its delta; :class:`FeedError` naming a bad file."""
         try:
-            connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            connection = sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
         except sqlite3.Error as error:
             raise FeedError(f"cannot open the advisory database ({error})", str(path)) from None
+        subject = str(path)
         try:
-            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-            meta = FeedMeta.from_rows(rows, str(path))
+            base = FeedMeta.from_rows(_meta(connection, "main"), subject)
+            delta = None
+            changes = delta_path(path)
+            if changes.is_file():
+                subject = str(changes)
+                connection.execute("ATTACH DATABASE ? AS delta", (read_only_uri(changes),))
+                delta = FeedMeta.from_rows(_meta(connection, "delta"), subject)
+                if delta.base_token != base.token:  # left by an update that was then rebuilt
+                    connection.execute("DETACH DATABASE delta")
+                    delta = None
         except sqlite3.Error as error:
             connection.close()
-            raise FeedError(f"unreadable advisory database ({error})", str(path)) from None
+            raise FeedError(f"unreadable advisory database ({error})", subject) from None
         except FeedError:
             connection.close()
             raise
-        return cls(path, connection, meta)
+        return cls(path, connection, base, delta)
 
     @property
     def record_count(self) -> int:
@@ -135,10 +169,7 @@ class FeedDatabase:
         decoded = self._decoded.get(name)
         if decoded is None:
             try:
-                # No ORDER BY: it costs a sort per query, three times the lookup itself.
-                rows = self._connection.execute(
-                    "SELECT record_id, payload FROM affected WHERE name = ?", (name,)
-                ).fetchall()
+                rows = self._connection.execute(self._lookup, (name,)).fetchall()
                 rows.sort()
                 decoded = tuple(decode_advisory(name, json.loads(payload)) for _, payload in rows)
             except (sqlite3.Error, ValueError, TypeError) as error:
@@ -150,166 +181,41 @@ class FeedDatabase:
         return decoded
 
     def stored_modified(self) -> dict[str, str]:
-        return dict(self._connection.execute("SELECT id, modified FROM records"))
+        """``{id: modified}`` of every record, as the source last listed it."""
+        stored = dict(self._connection.execute("SELECT id, modified FROM main.records"))
+        if self.delta_meta is not None:
+            query = "SELECT id, modified, removed FROM delta.records"
+            for record_id, modified, removed in self._connection.execute(query):
+                if removed:
+                    stored.pop(record_id, None)
+                else:
+                    stored[record_id] = modified
+        return stored
+
+    def delta_records(self) -> int:
+        if self.delta_meta is None:
+            return 0
+        (count,) = self._connection.execute("SELECT COUNT(*) FROM delta.records").fetchone()
+        return int(count)
+
+    def delta_rows(self) -> sqlite3.Cursor:
+        """``(id, modified, withdrawn, names, removed)`` of every delta record."""
+        return self._connection.execute(
+            "SELECT id, modified, withdrawn, names, removed FROM delta.records"
+        )
+
+    def delta_payloads(self) -> dict[str, list[tuple[str, str]]]:
+        """``{id: [(name, payload), ...]}`` of the delta (small: merged past a few thousand)."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        if self.delta_meta is not None:
+            query = "SELECT record_id, name, payload FROM delta.affected"
+            for record_id, name, payload in self._connection.execute(query):
+                out.setdefault(record_id, []).append((name, payload))
+        return out
 
     def close(self) -> None:
         self._connection.close()
 
 
-class FeedWriter:
-    """A database file being written; nobody sees it until :meth:`publish` renames it."""
-
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
-        self.path = path
-        self._connection = connection
-        self.added = self.replaced = self.removed = 0
-        self._pending: list[tuple[str, str, str]] = []
-
-    @classmethod
-    def create(cls, directory: Path, key: str) -> FeedWriter:
-        writer = cls._open(_temp_file(directory, key))
-        writer._connection.executescript(_SCHEMA)
-        writer._connection.execute("BEGIN")
-        return writer
-
-    @classmethod
-    def copy_of(cls, live: Path, directory: Path, key: str) -> FeedWriter:
-        import shutil
-
-        target = _temp_file(directory, key)
-        try:
-            shutil.copyfile(live, target)
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                target.unlink()
-            raise FeedError(f"cannot copy the advisory database ({error.strerror})",
-                            str(live)) from None
-        writer = cls._open(target)
-        writer._connection.execute("BEGIN")
-        return writer
-
-    @classmethod
-    def _open(cls, path: Path) -> FeedWriter:
-        connection = sqlite3.connect(path, isolation_level=None)
-        # A private temp file: a crash discards it, so no journal and no fsync until publish().
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("PRAGMA cache_size = -32768")
-        return cls(path, connection)
-
-    def add(self, record: Decoded, modified: str) -> bool:
-        """Store ``record``; ``False`` (and nothing stored) when its id is already there."""
-        cursor = self._connection.execute(
-            "INSERT OR IGNORE INTO records VALUES (?, ?, ?, ?)",
-            (record.record_id, modified, int(record.withdrawn), record.names),
-        )
-        if cursor.rowcount != 1:
-            return False
-        self._pending.extend((name, record.record_id, payload) for name, payload in record.rows)
-        if len(self._pending) >= 4096:
-            self._flush()
-        self.added += 1
-        return True
-
-    def _flush(self) -> None:
-        if self._pending:
-            self._connection.executemany("INSERT INTO affected VALUES (?, ?, ?)", self._pending)
-            self._pending.clear()
-
-    def replace(self, record: Decoded, modified: str) -> None:
-        if self._delete(record.record_id):
-            self.replaced += 1
-            self.added -= 1
-        self.add(record, modified)
-
-    def remove(self, record_id: str) -> bool:
-        removed = self._delete(record_id)
-        self.removed += removed
-        return removed
-
-    def set_modified(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self._flush()
-        self._connection.executemany(
-            "UPDATE records SET modified = ? WHERE id = ?", [(m, i) for i, m in pairs]
-        )
-
-    def stored_modified(self) -> dict[str, str]:
-        self._flush()
-        return dict(self._connection.execute("SELECT id, modified FROM records"))
-
-    def build_index(self) -> None:
-        self._flush()
-        self._connection.execute(_INDEX)
-
-    def finish(
-        self, settings: dict[str, str], changed: bool, previous: FeedMeta | None
-    ) -> FeedMeta:
-        """Index, count and label the data; the file is then complete but not yet published."""
-        connection = self._connection
-        self.build_index()
-        records, withdrawn, newest = connection.execute(
-            "SELECT COUNT(*), COALESCE(SUM(withdrawn), 0), MAX(modified) FROM records"
-        ).fetchone()
-        (names,) = connection.execute("SELECT COUNT(DISTINCT name) FROM affected").fetchone()
-        import secrets
-
-        now = utc_now()
-        rows = {
-            "format": FORMAT,
-            "version": str(VERSION),
-            "token": secrets.token_hex(8),
-            "built_at": previous.built_at if previous else now,
-            "changed_at": now if changed or previous is None else previous.changed_at,
-            "records": str(records),
-            "withdrawn": str(withdrawn),
-            "names": str(names),
-            "newest_modified": newest or "",
-            **settings,
-        }
-        connection.execute("DELETE FROM meta")
-        connection.executemany("INSERT INTO meta VALUES (?, ?)", sorted(rows.items()))
-        connection.execute("COMMIT")
-        connection.close()
-        return FeedMeta.from_rows(rows, str(self.path))
-
-    def publish(self, target: Path) -> None:
-        """Make the finished file the database at ``target``, durably and atomically."""
-        with open(self.path, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(self.path, target)
-        with contextlib.suppress(OSError):
-            directory = os.open(target.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-
-    def discard(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self._connection.close()
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-
-    def _delete(self, record_id: str) -> bool:
-        self._flush()
-        row = self._connection.execute(
-            "SELECT names FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
-        if row is None:
-            return False
-        names = json.loads(row[0])
-        self._connection.executemany(
-            "DELETE FROM affected WHERE name = ? AND record_id = ?",
-            [(name, record_id) for name in names],
-        )
-        self._connection.execute("DELETE FROM records WHERE id = ?", (record_id,))
-        return True
-
-
-def _temp_file(directory: Path, key: str) -> Path:
-    import tempfile
-
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=directory, prefix=f".{key}.tmp-", suffix=SUFFIX)
-    os.close(handle)  # SQLite reads an empty file as an empty database
-    return Path(name)
+def _meta(connection: sqlite3.Connection, schema: str) -> dict[str, str]:
+    return dict(connection.execute(f"SELECT key, value FROM {schema}.meta").fetchall())

@@ -63,15 +63,16 @@ class RawRecord:
     """Why ``data`` is ``None`` (too large)."""
 
 
+# One encoder for every row: json.dumps with options builds a new encoder per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def encode(record: AdvisoryRecord) -> Decoded:
     names = sorted(record.affected)
     rows = () if record.withdrawn else tuple(
-        (name, json.dumps(encode_advisory(record, record.affected[name]), ensure_ascii=False,
-                          separators=(",", ":")))
-        for name in names
+        (name, _COMPACT(encode_advisory(record, record.affected[name]))) for name in names
     )
-    return Decoded(record.id, record.modified or "", record.withdrawn,
-                   json.dumps(names, ensure_ascii=False), rows)
+    return Decoded(record.id, record.modified or "", record.withdrawn, _COMPACT(names), rows)
 
 
 def decode(raw: RawRecord, keep_all: bool) -> Decoded | Skipped | None:
@@ -125,8 +126,10 @@ def decode_all(
         for raw in records:
             yield decode(raw, keep_all)
         return
+    # Not fork: a forked worker would start out sharing this process's memory (the listing of
+    # every record), which then counts twice; a fresh worker only imports what decoding needs.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     in_flight: deque[Future[list[Any]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         try:

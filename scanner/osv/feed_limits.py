@@ -31,6 +31,9 @@ class FeedLimits:
     """Uncompressed bytes of one archive, all members together (overlapping-member zip bombs)."""
     max_single_fetches: int = 20_000
     """Changed records fetched one by one; past this the whole archive is downloaded instead."""
+    max_delta_records: int = 10_000
+    """Records changed since the last full import kept in the small delta file; past this the
+    delta is merged into a new base (a few seconds, no download)."""
     max_skipped_fraction: float = 0.01
     """Unreadable records tolerated (skipped and reported); past this the source is broken."""
     fetch_workers: int = 8

@@ -92,9 +92,12 @@ class FeedState:
     folder_digest: str | None = None
     failed_at: str | None = None
     failure: str | None = None
+    listing_token: str | None = None
+    """The database token the kept ``<key>.listing.csv`` was brought up to."""
 
     def to_json(self) -> dict[str, object]:
         return {
+            "listing_token": self.listing_token,
             "token": self.token,
             "checked_at": self.checked_at,
             "validators": {name: v.to_json() for name, v in self.validators.items()},
@@ -132,17 +135,37 @@ def read_state(database: Path) -> FeedState:
         folder_digest=text("folder_digest"),
         failed_at=text("failed_at"),
         failure=text("failure"),
+        listing_token=text("listing_token"),
     )
 
 
 def write_state(database: Path, state: FeedState) -> None:
+    _write_atomically(state_path(database), json.dumps(state.to_json(), indent=1).encode())
+
+
+def listing_path(database: Path) -> Path:
+    return database.with_name(database.name.removesuffix(SUFFIX) + ".listing.csv")
+
+
+def read_listing(database: Path, limit: int) -> bytes | None:
+    """The listing kept beside ``database``; ``None`` when missing or unreadable."""
+    try:
+        return read_file(listing_path(database), max_bytes=limit)
+    except DepscanError:
+        return None
+
+
+def write_listing(database: Path, listing: bytes) -> None:
+    _write_atomically(listing_path(database), listing)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     import tempfile
 
-    path = state_path(database)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(state.to_json(), out, indent=1)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):

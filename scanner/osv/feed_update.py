@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.errors import AdvisoryError
-from scanner.osv.feed_db import FeedDatabase, FeedMeta, FeedWriter, utc_now
+from scanner.osv.feed_db import FeedDatabase, FeedMeta, delta_path, utc_now
 from scanner.osv.feed_decode import Decoded, RawRecord, Skipped, decode, decode_all
 from scanner.osv.feed_limits import DEFAULT_LIMITS, FeedLimits, size_text
 from scanner.osv.feed_source import (
@@ -39,9 +39,11 @@ from scanner.osv.feed_store import (
     FeedState,
     Validator,
     database_path,
+    read_listing,
     read_state,
     update_lock,
     work_dir,
+    write_listing,
     write_state,
 )
 from scanner.osv.feed_transport import (
@@ -52,9 +54,11 @@ from scanner.osv.feed_transport import (
     Transport,
     open_transport,
 )
+from scanner.osv.feed_write import FeedWriter, merge
 from scanner.osv.modified_index import (
     Changes,
     diff_listing,
+    diff_listings,
     parse_listing,
     same_instant,
     valid_id,
@@ -141,6 +145,8 @@ class _Update:
         self.skipped: list[str] = []
         self.skipped_count = 0
         self.read = 0
+        self.listing: bytes | None = None
+        """The listing this update brought the database up to (kept for the next diff)."""
 
     def close(self) -> None:
         if self.transport is not None:
@@ -163,10 +169,10 @@ class _Update:
                 return self._unchanged(f"{INDEX_NAME} not modified")
             if isinstance(answer, Fetched):
                 listing[INDEX_NAME] = answer.validator
+                self.listing = answer.data
                 where = self.source.describe(INDEX_NAME)
                 if not rebuild and self.live is not None:
-                    stored = self.live.stored_modified()
-                    changes = diff_listing(answer.data, where, stored, self._keep)
+                    changes = self._changes(answer.data, where)
                     if len(changes.changed) <= self.limits.max_single_fetches:
                         return self._incremental(changes, listing)
                 listed = parse_listing(answer.data, where, self._keep)
@@ -190,6 +196,16 @@ class _Update:
             if archive.temporary and archive.path is not None:
                 with contextlib.suppress(OSError):
                     archive.path.unlink()
+
+    def _changes(self, listing: bytes, where: str) -> Changes:
+        """The live database against a new listing: by the previous listing when the one kept
+        beside the database is the one it was brought up to, else by every stored record."""
+        assert self.live is not None
+        if self.state.listing_token == self.live.meta.token:
+            previous = read_listing(self.target, self.limits.max_index_bytes)
+            if previous is not None:
+                return diff_listings(previous, listing, where, self._keep)
+        return diff_listing(listing, where, self.live.stored_modified(), self._keep)
 
     # -- the three ways to update -----------------------------------------------------------
 
@@ -222,6 +238,7 @@ class _Update:
         except BaseException:
             writer.discard()
             raise
+        _drop_delta(self.target)
         self._save(meta, validators)
         return self._outcome("created" if self.live is None else "updated", how, meta,
                              added=meta.records)
@@ -231,20 +248,27 @@ class _Update:
         if changes.empty:
             self._save(self.live.meta, validators)
             return self._outcome("unchanged", f"{INDEX_NAME} lists no changes", self.live.meta)
-        writer = FeedWriter.copy_of(self.live.path, self.target.parent, self.source.key)
+        # Changes go to the small delta file; the base is rewritten only when the delta is big.
+        writer = FeedWriter.delta_for(self.live, self.target.parent, self.source.key)
         try:
             self._store_fetched(writer, changes.changed)
             for record_id in changes.removed:
                 writer.remove(record_id)
-            writer.set_modified(changes.restamped)
             self._check_skipped()
             meta = writer.finish(self._settings(), changed=True, previous=self.live.meta)
-            writer.publish(self.target)
+            writer.publish(delta_path(self.target))
         except BaseException:
             writer.discard()
             raise
-        self._save(meta, validators)
         how = f"fetched {len(changes.changed):,} changed records"
+        merged = FeedDatabase.open(self.target)
+        try:
+            if merged.delta_records() > self.limits.max_delta_records:
+                meta = merge(merged, self.target.parent, self.source.key, self._settings())
+                how += ", merged the changes into the base"
+        finally:
+            merged.close()
+        self._save(meta, validators)
         return self._outcome("updated", how, meta, added=writer.added, changed=writer.replaced,
                              removed=writer.removed)
 
@@ -277,6 +301,7 @@ class _Update:
         except BaseException:
             writer.discard()
             raise
+        _drop_delta(self.target)
         self.state.folder_digest = digest
         self._save(meta, {})
         return self._outcome("created" if self.live is None else "updated",
@@ -415,6 +440,11 @@ class _Update:
         self.state.token = meta.token
         self.state.checked_at = utc_now()
         self.state.validators = dict(validators)
+        if self.listing is not None and not self.skipped_count:
+            write_listing(self.target, self.listing)
+            self.state.listing_token = meta.token
+        elif meta.token != self.state.listing_token:
+            self.state.listing_token = None
         if self.skipped_count:
             # A record we could not read is still stored in its old revision (or not at all):
             # without the listing's validator the next update re-reads it and tries again.
@@ -448,6 +478,12 @@ def _open_live(target: Path) -> FeedDatabase | None:
         return FeedDatabase.open(target)
     except FeedError:
         return None  # damaged or from another version: rebuilt, and replaced only when complete
+
+
+def _drop_delta(base: Path) -> None:
+    """After a new base: the old delta no longer applies (readers ignore it; this tidies up)."""
+    with contextlib.suppress(FileNotFoundError):
+        delta_path(base).unlink()
 
 
 def _kept(live: FeedDatabase | None) -> str:

@@ -10,7 +10,7 @@ only rows that differ are validated, because unchanged ones were validated when 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scanner.osv.feed_source import FeedError
@@ -26,14 +26,12 @@ class Changes:
     """Listed ids that are new or whose ``modified`` differs, with the listed value: fetch them."""
     removed: list[str] = field(default_factory=list)
     """Stored ids the listing no longer has."""
-    restamped: list[tuple[str, str]] = field(default_factory=list)
-    """(id, listed modified) where only the spelling of the same instant differs."""
     invalid: int = 0
     """Listed rows whose id or time is unusable (ignored; a stored record stays as it is)."""
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.removed or self.restamped)
+        return not (self.changed or self.removed)
 
 
 def parse_listing(data: bytes, subject: str, keep: Callable[[str], bool]) -> dict[str, str]:
@@ -55,33 +53,68 @@ def diff_listing(
             continue
         if not valid_id(record_id) or parse_time(modified) is None:
             changes.invalid += 1
-        elif before is not None and same_instant(before, modified):
-            changes.restamped.append((record_id, modified))
-        else:
+        elif before is None or not same_instant(before, modified):
+            # The same instant spelt differently (``.450Z``, ``.45Z``) is the same revision.
             changes.changed[record_id] = modified
     changes.removed = sorted(stored)
     return changes
 
 
-def _rows(data: bytes, subject: str, keep: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+def diff_listings(
+    previous: bytes, listing: bytes, subject: str, keep: Callable[[str], bool]
+) -> Changes:
+    """What differs between the listing the database was last brought up to and a new one.
+
+    The same answer as :func:`diff_listing` when the database holds exactly what ``previous``
+    lists, found with set operations on whole lines: ~0.2 s for 500,000 rows instead of ~1 s.
+    """
+    before = set(_text(previous, subject).splitlines())
+    after = set(_text(listing, subject).splitlines())
+    gone: dict[str, str] = {}
+    for line in before - after:
+        modified, _, record_id = line.partition(",")
+        gone[record_id] = modified
+    changes = Changes()
+    touched: set[str] = set()
+    for record_id, modified in _rows_of(after - before, subject, len(after), keep):
+        touched.add(record_id)
+        if not valid_id(record_id) or parse_time(modified) is None:
+            changes.invalid += 1
+        elif record_id not in gone or not same_instant(gone[record_id], modified):
+            changes.changed[record_id] = modified
+    # An id whose old line is gone and that has no new line is no longer listed.
+    changes.removed = sorted(i for i in gone if i not in touched and keep(i))
+    return changes
+
+
+def _text(data: bytes, subject: str) -> str:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise FeedError(f"not a modified_id.csv (not UTF-8 text, byte {error.start})",
                         subject) from None
-    malformed = lines = 0
-    for line in text.splitlines():
+
+
+def _rows(data: bytes, subject: str, keep: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    lines = _text(data, subject).splitlines()
+    return _rows_of(lines, subject, len(lines), keep)
+
+
+def _rows_of(
+    lines: Iterable[str], subject: str, total: int, keep: Callable[[str], bool]
+) -> Iterator[tuple[str, str]]:
+    malformed = 0
+    for line in lines:
         if not line:
             continue
-        lines += 1
         modified, comma, record_id = line.partition(",")
         if not comma or not modified:
             malformed += 1
             continue
         if keep(record_id):
             yield record_id, modified
-    if malformed > max(10, lines // 100):
-        raise FeedError(f"not a modified_id.csv ({malformed:,} of {lines:,} lines are not "
+    if malformed > max(10, total // 100):
+        raise FeedError(f"not a modified_id.csv ({malformed:,} of {total:,} lines are not "
                         "'<modified>,<id>')", subject)
 
 

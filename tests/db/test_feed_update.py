@@ -13,9 +13,15 @@ from pathlib import Path
 import pytest
 
 from scanner.osv import feed_decode, feed_update
-from scanner.osv.feed_db import FeedDatabase
+from scanner.osv.feed_db import FeedDatabase, delta_path
 from scanner.osv.feed_source import DEFAULT_SOURCE, FeedError, parse_source
-from scanner.osv.feed_store import database_path, list_databases, read_state, update_lock
+from scanner.osv.feed_store import (
+    database_path,
+    list_databases,
+    listing_path,
+    read_state,
+    update_lock,
+)
 from tests.db.conftest import (
     TEST_LIMITS,
     Export,
@@ -80,6 +86,8 @@ def test_incremental_update_fetches_only_what_changed(
 ) -> None:
     seed(export)
     update(server.url)
+    base = database_path(cache, parse_source(server.url))
+    base_inode = base.stat().st_ino
     # The affected version moves on, and a new record appears.
     export.put(
         record("MAL-2025-2", "typo-squat", versions=["1.0.1"], modified="2025-02-01T00:00:00Z"),
@@ -94,6 +102,27 @@ def test_incremental_update_fetches_only_what_changed(
     assert matched(cache, "typo-squat", "1.0.1") == {"MAL-2025-2"}
     assert matched(cache, "new-evil", "0.0.1") == {"MAL-2025-4"}
     assert matched(cache, "evil-pkg", "1.0.0") == {"MAL-2025-1"}  # untouched records stay
+    assert base.stat().st_ino == base_inode and delta_path(base).is_file()  # only a delta written
+
+
+def test_a_big_delta_is_merged_into_a_new_base(
+    export: Export, server: ExportServer, update: Update, cache: Path
+) -> None:
+    seed(export)
+    update(server.url)
+    export.put(
+        record("MAL-2025-2", "typo-squat", versions=["1.0.1"], modified="2025-02-01T00:00:00Z"),
+        record("MAL-2025-4", "new-evil", versions=["0.0.1"], modified="2025-02-01T00:00:01Z"),
+    ).drop("MAL-2025-3").write(archive=False)
+    outcome = update(server.url, limits=replace(TEST_LIMITS, max_delta_records=2))
+    assert outcome.how.endswith("merged the changes into the base")
+    base = database_path(cache, parse_source(server.url))
+    assert not delta_path(base).exists()
+    assert outcome.meta.records == 3 and outcome.meta.token == FeedDatabase.open(base).meta.token
+    assert matched(cache, "typo-squat", "1.0.1") == {"MAL-2025-2"}
+    assert matched(cache, "new-evil", "0.0.1") == {"MAL-2025-4"}
+    assert matched(cache, "hijacked", "2.0.2") == set()
+    assert update(server.url).status == "unchanged"  # the state follows the merged base
 
 
 def test_withdrawn_and_delisted_records_stop_matching(
@@ -123,7 +152,7 @@ def test_restamped_modified_time_is_not_a_change(
     server.clear()
     outcome = update(server.url)
     assert [n for n in server.names() if n.endswith(".json")] == []
-    assert outcome.status == "updated"  # only the stored spelling changed
+    assert outcome.status == "unchanged"  # the same instants, spelt differently
 
 
 def test_archive_older_than_its_listing_is_completed_record_by_record(
@@ -398,3 +427,31 @@ def test_worker_processes_decode_big_archives_the_same_way(
         update(str(export.root), force=True)
     assert f"{export.root}/all.zip:MAL-2025-700.json: corrupt archive" in raised.value.one_line()
     assert matched(cache, "pkg-700", "1.0.700") == {"MAL-2025-700"}
+
+
+def test_later_updates_diff_against_the_kept_listing_not_every_record(
+    export: Export, server: ExportServer, update: Update, cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed(export)
+    update(server.url)
+    base = database_path(cache, parse_source(server.url))
+    assert listing_path(base).read_bytes() == (export.root / "modified_id.csv").read_bytes()
+
+    def no_full_scan(self: FeedDatabase) -> dict[str, str]:
+        raise AssertionError("read every stored record although the kept listing applies")
+
+    monkeypatch.setattr(FeedDatabase, "stored_modified", no_full_scan)
+    export.put(record("MAL-2025-2", "typo-squat", versions=["1.0.1"],
+                      modified="2025-02-01T00:00:00Z")).drop("MAL-2025-1").write(archive=False)
+    outcome = update(server.url)
+    assert (outcome.changed, outcome.removed) == (1, 1)
+    assert matched(cache, "evil-pkg", "1.0.0") == set()
+    # Without the kept listing, every stored record is compared instead: the same answer.
+    monkeypatch.undo()
+    listing_path(base).unlink()
+    export.put(record("MAL-2025-3", "hijacked", versions=["5.0.0"],
+                      modified="2025-03-01T00:00:00Z")).write(archive=False)
+    again = update(server.url)
+    assert (again.changed, again.removed) == (1, 0)
+    assert matched(cache, "hijacked", "5.0.0") == {"MAL-2025-3"}
