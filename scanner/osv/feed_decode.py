@@ -23,7 +23,7 @@ from scanner.errors import AdvisoryError
 from scanner.osv.feed_source import MALICIOUS_PREFIX, FeedError
 from scanner.osv.index import encode_advisory
 from scanner.osv.records import AdvisoryRecord, compile_record
-from scanner.osv.zip_reader import Packed, inflate
+from scanner.osv.zip_reader import Located, Packed, inflate, read_located
 from scanner.untrusted import loads
 
 POOL_THRESHOLD = 50_000
@@ -57,8 +57,8 @@ class RawRecord:
     """How a person finds it: the record id, archive member or file."""
     subject: str
     """What errors name: the URL or path, with the member for an archive."""
-    data: bytes | Packed | None
-    """The file's bytes, or an archive member still compressed."""
+    data: bytes | Packed | Located | None
+    """The file's bytes, or an archive member still compressed, or where it is."""
     problem: str | None = None
     """Why ``data`` is ``None`` (too large)."""
 
@@ -80,7 +80,11 @@ def decode(raw: RawRecord, keep_all: bool) -> Decoded | Skipped | None:
     if raw.data is None:
         return Skipped(raw.label, raw.problem or "unreadable")
     # A member that fails its CRC is a damaged archive, not a bad record: that error propagates.
-    data = inflate(raw.data, raw.label, raw.subject) if isinstance(raw.data, Packed) else raw.data
+    data = raw.data
+    if isinstance(data, Located):
+        data = read_located(data, raw.label, raw.subject)
+    if isinstance(data, Packed):
+        data = inflate(data, raw.label, raw.subject)
     try:
         record = compile_record(loads(data, subject=raw.subject, error=FeedError), raw.subject)
     except AdvisoryError as error:
@@ -90,16 +94,18 @@ def decode(raw: RawRecord, keep_all: bool) -> Decoded | Skipped | None:
     return encode(record)
 
 
-_Wire = tuple[str, str, bytes | tuple[int, int, int, bytes] | None, str | None]
+_Wire = tuple[str, str, Any, str | None]
+"""(label, subject, data as bytes or a plain tuple of a Packed or Located, problem)."""
 
 
 def _decode_batch(
     batch: list[_Wire], keep_all: bool
 ) -> list[tuple[str, ...] | tuple[str, str, bool, str, tuple[tuple[str, str], ...]] | None]:
     out: list[tuple[str, ...] | tuple[str, str, bool, str, tuple[tuple[str, str], ...]] | None] = []
-    for label, subject, data, problem in batch:
-        if isinstance(data, tuple):
-            data = Packed(*data)
+    for label, subject, wired, problem in batch:
+        data = wired
+        if isinstance(wired, tuple):
+            data = Located(*wired) if len(wired) == len(Located._fields) else Packed(*wired)
         result = decode(RawRecord(label, subject, data, problem), keep_all)
         out.append(None if result is None else (type(result).__name__, *result))
     return out
@@ -117,12 +123,16 @@ def _unwire(
             yield Skipped(*item[1:])
 
 
+def use_workers(expected: int) -> bool:
+    return expected >= POOL_THRESHOLD and (os.cpu_count() or 1) >= 2
+
+
 def decode_all(
     records: Iterable[RawRecord], keep_all: bool, expected: int
 ) -> Iterator[Decoded | Skipped | None]:
     """Decode in input order; in worker processes when ``expected`` records justify it."""
     workers = min(2, os.cpu_count() or 1)
-    if expected < POOL_THRESHOLD or workers < 2:
+    if not use_workers(expected):
         for raw in records:
             yield decode(raw, keep_all)
         return
@@ -136,12 +146,7 @@ def decode_all(
             batch: list[_Wire] = []
             for raw in records:
                 # Plain tuples: a NamedTuple pickles six times slower.
-                packed = raw.data
-                data = (
-                    (packed.method, packed.size, packed.crc, packed.data)
-                    if isinstance(packed, Packed)
-                    else packed
-                )
+                data = tuple(raw.data) if isinstance(raw.data, tuple) else raw.data
                 batch.append((raw.label, raw.subject, data, raw.problem))
                 if len(batch) == BATCH:
                     in_flight.append(pool.submit(_decode_batch, batch, keep_all))

@@ -2,7 +2,9 @@
 
 ``<cache>/advisory-db/`` holds, per source (``<key>`` is a hash of the source's URL or path):
 
-* ``<key>.sqlite3``: the database (:mod:`scanner.osv.feed_db`);
+* ``<key>.sqlite3`` and ``<key>.delta.sqlite3``: the database (:mod:`scanner.osv.feed_db`);
+* ``<key>.listing.csv``: the ``modified_id.csv`` the database was last brought up to, so the next
+  update can compare listings instead of reading every stored record;
 * ``<key>.state.json``: when the source was last checked, the validators (ETag, Last-Modified,
   a folder digest) to send next time, and the last failure. Validators count only while the
   state's ``token`` equals the database's, so a state file left over from another database can
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.errors import DepscanError
-from scanner.osv.feed_db import SUFFIX
+from scanner.osv.feed_db import DELTA_SUFFIX, SUFFIX
 from scanner.osv.feed_source import FeedError, FeedSource
 from scanner.untrusted import loads, read_file
 
@@ -81,7 +83,11 @@ def list_databases(cache_dir: Path) -> list[Path]:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return [directory / n for n in names if n.endswith(SUFFIX) and not n.startswith(".")]
+    return [
+        directory / n
+        for n in names
+        if n.endswith(SUFFIX) and not n.endswith(DELTA_SUFFIX) and not n.startswith(".")
+    ]
 
 
 @dataclass(slots=True)

@@ -25,7 +25,14 @@ from pathlib import Path
 
 from scanner.errors import AdvisoryError
 from scanner.osv.feed_db import FeedDatabase, FeedMeta, delta_path, utc_now
-from scanner.osv.feed_decode import Decoded, RawRecord, Skipped, decode, decode_all
+from scanner.osv.feed_decode import (
+    Decoded,
+    RawRecord,
+    Skipped,
+    decode,
+    decode_all,
+    use_workers,
+)
 from scanner.osv.feed_limits import DEFAULT_LIMITS, FeedLimits, size_text
 from scanner.osv.feed_source import (
     ARCHIVE_NAME,
@@ -318,10 +325,13 @@ class _Update:
         listed ``modified``; ``listed`` loses the ids found, so what remains is missing.
         """
         subject = self.source.describe(ARCHIVE_NAME)
-        members = json_members(path, self.limits, subject, self._keep, self.deadline)
+        expected = archive_entries(path, subject)
+        # Worker processes read the members they decode themselves.
+        members = json_members(path, self.limits, subject, self._keep, self.deadline,
+                               locate_only=use_workers(expected))
         raws = (RawRecord(m.name, f"{subject}:{m.name}", m.packed, m.problem) for m in members)
         older: dict[str, str] = {}
-        for result in decode_all(raws, self.keep_all, archive_entries(path, subject)):
+        for result in decode_all(raws, self.keep_all, expected):
             self._take(writer, result, listed, older)
         return older
 

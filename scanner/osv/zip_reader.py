@@ -55,12 +55,27 @@ class Packed(NamedTuple):
     data: bytes
 
 
+class Located(NamedTuple):
+    """Where a member's data is, checked against the archive's layout, for a worker process to
+    read itself (:func:`read_located`): sending it the 500 MB of data would cost more."""
+
+    path: str
+    offset: int
+    end: int
+    """Where the central directory starts: no member data may run past it."""
+    method: int
+    size: int
+    crc: int
+    compressed: int
+    name_length: int
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One JSON member: its packed data, or why it was skipped (``packed`` is then ``None``)."""
+    """One JSON member: its data or location, or why it was skipped (``packed`` is ``None``)."""
 
     name: str
-    packed: Packed | None
+    packed: Packed | Located | None
     problem: str | None = None
 
 
@@ -82,15 +97,18 @@ def json_members(
     subject: str,
     wanted: Callable[[str], bool] | None = None,
     deadline: float | None = None,
+    locate_only: bool = False,
 ) -> Iterator[Member]:
     """The ``*.json`` members of the archive at ``path`` in central-directory order.
 
-    ``wanted`` sees each member's base name and can skip it unread. Anything wrong with the
-    archive itself raises :class:`FeedError` naming ``subject`` (the source, not the temp file).
+    ``wanted`` sees each member's base name and can skip it unread. ``locate_only`` gives each
+    member's :class:`Located` instead of its data. Anything wrong with the archive itself raises
+    :class:`FeedError` naming ``subject`` (the source, not the temp file).
     """
     try:
         with path.open("rb", buffering=_BUFFER) as directory, path.open("rb") as data:
-            yield from _members(directory, data, limits, subject, wanted, deadline)
+            where = str(path) if locate_only else None
+            yield from _members(directory, data, limits, subject, wanted, deadline, where)
     except OSError as error:
         raise FeedError(f"cannot read the archive: {error.strerror or error}", subject) from None
 
@@ -111,6 +129,7 @@ def _members(
     subject: str,
     wanted: Callable[[str], bool] | None,
     deadline: float | None,
+    locate_in: str | None,
 ) -> Iterator[Member]:
     count, cd_offset, cd_size = _central_directory(directory, subject)
     if count > limits.max_members:
@@ -138,6 +157,14 @@ def _members(
         too_big = limits.max_record_bytes
         if entry.size > too_big or entry.compressed > too_big + 65536:
             yield Member(name, None, f"larger than the {size_text(too_big)} record limit")
+            continue
+        if locate_in is not None:
+            if entry.offset + _LOCAL.size + entry.name_length + entry.compressed > cd_offset:
+                raise FeedError(f"corrupt archive: {name[:80]!r} runs into the central directory",
+                                subject)
+            yield Member(name, Located(locate_in, entry.offset, cd_offset, entry.method,
+                                       entry.size, entry.crc, entry.compressed,
+                                       entry.name_length))
             continue
         yield Member(name, _read_member(data, entry, cd_offset, subject))
 
@@ -274,6 +301,22 @@ def _check_supported(entry: _Entry, subject: str) -> None:
             f"archive member {entry.name[:80]!r} uses unsupported compression {entry.method}",
             subject,
         )
+
+
+_OPEN: dict[str, BinaryIO] = {}
+"""Archives a worker process reads members of, open for the life of the process."""
+
+
+def read_located(located: Located, name: str, subject: str) -> Packed:
+    handle = _OPEN.get(located.path)
+    if handle is None:
+        try:
+            handle = _OPEN[located.path] = open(located.path, "rb")  # noqa: SIM115
+        except OSError as error:
+            raise FeedError(f"cannot read the archive: {error.strerror}", subject) from None
+    entry = _Entry(name, 0, located.method, located.crc, located.compressed, located.size,
+                   located.offset, located.name_length)
+    return _read_member(handle, entry, located.end, subject)
 
 
 def _read_member(handle: BinaryIO, entry: _Entry, cd_offset: int, subject: str) -> Packed:

@@ -181,3 +181,20 @@ def test_db_update_of_a_local_export_copy(export: Export, cache: Path, project: 
     again = depscan("db", "update", cache=cache)
     assert "up to date (modified_id.csv not modified)" in again.stdout
     assert "[known-malicious] evil-pkg@1.0.0" in scan(project, cache).stdout
+
+
+def test_an_incremental_update_reaches_the_next_scan(
+    export: Export, server: ExportServer, project: Path, cache: Path
+) -> None:
+    published(export)
+    assert depscan("db", "update", "--source", server.url, cache=cache).returncode == 0
+    export.put(record("MAL-2025-1", "evil-pkg", versions=["0.0.1"],
+                      modified="2025-06-01T00:00:00Z")).write(archive=False)
+    proc = depscan("db", "update", cache=cache)
+    assert "updated: 2 records (0 withdrawn)" in proc.stdout
+    assert "0 new, 1 changed, 0 removed; fetched 1 changed records" in proc.stdout
+    clean = scan(project, cache)
+    assert clean.returncode == 0 and "No findings." in clean.stdout  # 1.0.0 is no longer listed
+    (entry,) = json.loads(depscan("db", "status", "--format", "json", cache=cache).stdout)[
+        "databases"]
+    assert entry["records"] == 2

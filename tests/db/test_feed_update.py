@@ -103,6 +103,7 @@ def test_incremental_update_fetches_only_what_changed(
     assert matched(cache, "new-evil", "0.0.1") == {"MAL-2025-4"}
     assert matched(cache, "evil-pkg", "1.0.0") == {"MAL-2025-1"}  # untouched records stay
     assert base.stat().st_ino == base_inode and delta_path(base).is_file()  # only a delta written
+    assert list_databases(cache) == [base]  # the delta is part of it, not a second database
 
 
 def test_a_big_delta_is_merged_into_a_new_base(
