@@ -89,7 +89,10 @@ def test_update_status_and_a_scan_that_uses_the_database(
     assert finding["details"]["matches"][0]["source"] == server.url
     sarif = json.loads(scan(project, cache, "--format", "sarif").stdout)
     assert sarif["runs"][0]["properties"]["advisoryDatabases"][1]["name"] == server.url
-    assert f"{server.url} (2 records" in scan(project, cache, "--format", "markdown").stdout
+    markdown = scan(project, cache, "--format", "markdown").stdout
+    # Markdown escaping breaks the URL's "://" so it cannot become a link: the counts are intact.
+    assert "Advisory databases: bundled (" in markdown
+    assert "npm/ (2 records, updated 0 min ago)" in markdown
     assert server.requests == []  # scans read the database, they never update it
 
 
