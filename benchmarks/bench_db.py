@@ -37,6 +37,8 @@ from pathlib import Path
 from _measure import REPO, Run, Series, table
 
 HERE = Path(__file__).resolve().parent
+OUTPUT_LINES: list[str] = []
+"""What each `db update` printed (its own split of the time: how long it waited on the source)."""
 SHARED = REPO.parent / "shared"
 LOCKFILE = SHARED / "corpus/npm/v2/create-react-app-root/package-lock.json"
 SAMPLE_ZIP = SHARED / "advisories/ossf-malicious-npm.zip"
@@ -68,7 +70,7 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Ru
     """Like _measure.run_once, with the peak memory (PSS) of the whole process tree."""
     full_env = {**os.environ, **env}
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=full_env, cwd=cwd)
     peak = 0.0
     done = threading.Event()
@@ -81,8 +83,12 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> Ru
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode(errors="replace")  # small; read before waiting
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    if cmd[2:5] == ["scanner", "db", "update"]:
+        OUTPUT_LINES.append(output.strip())
     done.set()
     sampler.join()
     assert proc.stderr is not None
@@ -191,11 +197,13 @@ def main() -> int:
         server.terminate()
         server.wait()
     load = os.getloadavg()
-    database = next((caches["db"] / "advisory-db").glob("*.sqlite3"))
+    database = next(p for p in (caches["db"] / "advisory-db").glob("*.sqlite3")
+                    if not p.name.endswith(".delta.sqlite3"))
     print(f"lockfile: {LOCKFILE}\nsynthetic export: {feed} ({args.records:,} records)")
     print(f"database: {database.stat().st_size / 1e6:.0f} MB; load average after the run "
           f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
     print(table(rows))
+    print("\n`db update` said:\n" + "\n".join(f"    {line}" for line in OUTPUT_LINES))
     today, _, full, with_db, incremental, _ = rows
     print(f"\nscan with the database / today: wall {with_db.median_s / today.median_s:.2f}, "
           f"CPU {with_db.median_cpu_s / today.median_cpu_s:.2f} (target <= 1.10)")

@@ -169,7 +169,8 @@ def _outcome_line(outcome: UpdateOutcome) -> str:
                      f"{outcome.removed:,} removed")
     parts.append(outcome.how)
     return (head + f"{outcome.status}: {meta.records:,} records ({meta.withdrawn:,} withdrawn) "
-            f"in {outcome.seconds:.1f} s ({'; '.join(parts)})")
+            f"in {outcome.seconds:.1f} s, {outcome.waited:.1f} s of it waiting on the source "
+            f"({'; '.join(parts)})")
 
 
 def _skipped_line(outcome: UpdateOutcome) -> str:

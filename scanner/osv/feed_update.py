@@ -93,6 +93,8 @@ class UpdateOutcome:
     """The first few records that could not be read, ``<record or member>: <reason>``."""
     skipped_count: int = 0
     seconds: float = 0.0
+    waited: float = 0.0
+    """Of ``seconds``, the time spent waiting on the source (downloads and requests)."""
 
 
 def update_feed(
@@ -152,6 +154,7 @@ class _Update:
         self.skipped: list[str] = []
         self.skipped_count = 0
         self.read = 0
+        self.waited = 0.0
         self.listing: bytes | None = None
         """The listing this update brought the database up to (kept for the next diff)."""
 
@@ -169,9 +172,11 @@ class _Update:
         listing: dict[str, Validator] = {}
         listed: dict[str, str] | None = None
         if self.source.kind is SourceKind.EXPORT:
+            started = time.monotonic()
             answer = self.transport.fetch(
                 INDEX_NAME, self.limits.max_index_bytes, known.get(INDEX_NAME)
             )
+            self.waited += time.monotonic() - started
             if isinstance(answer, NotModified):
                 return self._unchanged(f"{INDEX_NAME} not modified")
             if isinstance(answer, Fetched):
@@ -185,9 +190,11 @@ class _Update:
                 listed = parse_listing(answer.data, where, self._keep)
         # Without a listing the archive is the only way to learn of changes: ask conditionally.
         validator = known.get(ARCHIVE_NAME) if listed is None else None
+        started = time.monotonic()
         archive = self.transport.fetch_file(
             ARCHIVE_NAME, self.limits.max_archive_bytes, work_dir(self.target), validator
         )
+        self.waited += time.monotonic() - started
         if isinstance(archive, NotModified):
             return self._unchanged(f"{ARCHIVE_NAME} not modified")
         if isinstance(archive, Missing):
@@ -391,6 +398,7 @@ class _Update:
         out: dict[str, Decoded] = {}
         if not record_ids:
             return out
+        started = time.monotonic()  # mostly waiting: decoding a few records is milliseconds
         with ThreadPoolExecutor(max_workers=max(self.limits.fetch_workers, 1)) as pool:
             try:
                 for result in pool.map(fetch, record_ids):
@@ -403,6 +411,7 @@ class _Update:
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+        self.waited += time.monotonic() - started
         return out
 
     # -- bookkeeping --------------------------------------------------------------------------
@@ -478,6 +487,7 @@ class _Update:
             skipped=tuple(self.skipped),
             skipped_count=self.skipped_count,
             seconds=time.monotonic() - self.started,
+            waited=self.waited,
         )
 
 

@@ -68,7 +68,8 @@ def test_update_status_and_a_scan_that_uses_the_database(
     published(export)
     proc = depscan("db", "update", "--source", server.url, cache=cache)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"{server.url}: created: 2 records (0 withdrawn)")
+    assert proc.stdout.startswith(f"{server.url}: created: 2 records (0 withdrawn) in ")
+    assert "s of it waiting on the source (downloaded the archive)" in proc.stdout
     status = depscan("db", "status", "--format", "json", cache=cache)
     (entry,) = json.loads(status.stdout)["databases"]
     assert (entry["source"], entry["records"], entry["stale"]) == (server.url, 2, False)
