@@ -4,16 +4,16 @@ Rows, each a fresh process (median wall and CPU time, user+system of the process
 children; peak memory of the process *tree*, the summed PSS sampled from /proc every 20 ms, since
 big imports decode in worker processes; the table's "peak RSS" column holds that sum):
 
-  * today: `depscan lockfile` on the 2,589-package create-react-app lockfile, warm, offline, core
-    checks, bundled records plus the 22,330-record OSV zip given with --advisories, run from the
-    code of --baseline-ref (default: main, exported with `git archive`);
-  * the same command on this checkout;
   * `depscan db update` of a synthetic 500,000-record OSV export (benchmarks/synthetic_feed.py),
     served over HTTP by `python -m http.server` on 127.0.0.1 in its own process: the first full
-    import;
-  * the warm offline scan again, now with the 500,000-record database and no --advisories;
-  * `depscan db update` after --changes records changed (incremental), and once more with
-    nothing changed (the listing is unmodified: a 304).
+    import; then after --changes records changed (incremental); then with nothing changed (the
+    listing is unmodified: a 304). Each prints how long of it was spent waiting on the source;
+  * then, in turn round after round (so drift in the machine's load hits all three alike):
+    today: `depscan lockfile` on the 2,589-package create-react-app lockfile, warm, offline,
+    core checks, bundled records plus the 22,330-record OSV zip given with --advisories, run
+    from the code of --baseline-ref (default: main, exported with `git archive`); the same
+    command on this checkout; and the same scan with the 500,000-record database (and the
+    delta the incremental update left) and no --advisories.
 
     python benchmarks/bench_db.py [--records 500000] [--changes 100] [--repeat 5] [--work DIR]
 
@@ -166,7 +166,6 @@ def main() -> int:
                  "PYTHONDONTWRITEBYTECODE": "1"}
     branch_env = {"DEPSCAN_CACHE_DIR": str(caches["branch"])}
     db_env = {"DEPSCAN_CACHE_DIR": str(caches["db"])}
-    rows: list[Series] = []
     for env in (today_env, branch_env):  # untimed: build the compiled indexes, ask npm once
         run_tree(with_zip, env)
 
@@ -180,23 +179,33 @@ def main() -> int:
         time.sleep(0.5)
         source = f"http://127.0.0.1:{port}/npm/"
         update = [python, "-m", "scanner", "db", "update", "--source", source]
-        rows.append(repeat(f"today ({args.baseline_ref}): scan, bundled + 22,330-record zip",
-                           with_zip, args.repeat, today_env))
-        rows.append(repeat("this branch: the same scan", with_zip, args.repeat, branch_env))
-        rows.append(repeat(f"db update: first import of {args.records:,} records over HTTP",
-                           update, 1, db_env))
-        run_tree(scan, db_env)  # untimed, as for the others: caches npm's default registry
-        rows.append(repeat(f"this branch: scan with the {args.records:,}-record database",
-                           scan, args.repeat, db_env))
+        full = repeat(f"db update: first import of {args.records:,} records over HTTP",
+                      update, 1, db_env)
         subprocess.run([python, str(HERE / "synthetic_feed.py"), str(feed), "--change",
                         str(args.changes), "--seed", str(int(time.time()))], check=True,
                        stdout=subprocess.DEVNULL)
-        rows.append(repeat(f"db update: {args.changes} changed records (incremental)",
-                           update, 1, db_env))
-        rows.append(repeat("db update: nothing changed (listing 304)", update, 1, db_env))
+        incremental = repeat(f"db update: {args.changes} changed records (incremental)",
+                             update, 1, db_env)
+        unchanged = repeat("db update: nothing changed (listing 304)", update, 1, db_env)
     finally:
         server.terminate()
         server.wait()
+    # The three scans in turn, round after round, once the updates are done: writing 200 MB
+    # leaves the machine busy flushing for a while, which must not count against one of them.
+    scans = {
+        "today": (f"today ({args.baseline_ref}): scan, bundled + 22,330-record zip", with_zip,
+                  today_env),
+        "branch": ("this branch: the same scan", with_zip, branch_env),
+        "db": (f"this branch: scan with the {args.records:,}-record database (and its delta)",
+               scan, db_env),
+    }
+    run_tree(scan, db_env)  # untimed, as for the others: caches npm's default registry
+    runs: dict[str, list[Run]] = {key: [] for key in scans}
+    for _ in range(args.repeat):
+        for key, (_, cmd, env) in scans.items():
+            runs[key].append(run_tree(cmd, env))
+    today, branch, with_db = (Series(scans[k][0], runs[k]) for k in ("today", "branch", "db"))
+    rows = [today, branch, with_db, full, incremental, unchanged]
     load = os.getloadavg()
     database = next(p for p in (caches["db"] / "advisory-db").glob("*.sqlite3")
                     if not p.name.endswith(".delta.sqlite3"))
@@ -205,7 +214,6 @@ def main() -> int:
           f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n")
     print(table(rows))
     print("\n`db update` said:\n" + "\n".join(f"    {line}" for line in OUTPUT_LINES))
-    today, _, full, with_db, incremental, _ = rows
     print(f"\nscan with the database / today: wall {with_db.median_s / today.median_s:.2f}, "
           f"CPU {with_db.median_cpu_s / today.median_cpu_s:.2f} (target <= 1.10)")
     print(f"first import: {full.median_s:.1f} s, {full.peak_mb:.0f} MB (targets <= 30 s, "
