@@ -6,7 +6,6 @@ one command that goes to the network for advisories. See docs/advisories.md.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -80,6 +79,7 @@ def update_command(
     from scanner.errors import DepscanError
     from scanner.osv.feed_limits import DEFAULT_LIMITS
     from scanner.osv.feed_update import update_feed
+    from scanner.reports.escape import inline
 
     root = _cache_root(cache_dir)
     limits = replace(DEFAULT_LIMITS, timeout=timeout)
@@ -92,13 +92,13 @@ def update_command(
                 parse_source(text), root, all_records=all_records, force=force, limits=limits
             )
         except DepscanError as error:
-            sys.stderr.write(f"depscan: error: {error.one_line()}\n")
+            sys.stderr.write(f"depscan: error: {inline(error.one_line())}\n")
             failed = True
             continue
         if not quiet:
-            sys.stdout.write(_outcome_line(outcome) + "\n")
+            sys.stdout.write(inline(_outcome_line(outcome)) + "\n")
         if outcome.skipped_count:
-            sys.stderr.write(_skipped_line(outcome) + "\n")
+            sys.stderr.write(inline(_skipped_line(outcome)) + "\n")
     if failed:
         raise typer.Exit(EXIT_ERROR)
 
@@ -115,6 +115,7 @@ def status_command(
 ) -> None:
     """Show each advisory database: its source, record counts, and how old it is."""
     from scanner.osv.database import AdvisoryDatabase
+    from scanner.reports.escape import json_text
 
     root = _cache_root(cache_dir)
     bundled = AdvisoryDatabase.load([], cache_dir=None).record_count
@@ -125,7 +126,7 @@ def status_command(
             "bundled_records": bundled,
             "databases": [asdict(entry) for entry in entries],
         }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json_text(document) + "\n")
         return
     sys.stdout.write(_status_text(root, bundled, entries))
 
@@ -237,6 +238,7 @@ def _status_entry(path: Path, max_age_days: int) -> _Status:
 
 def _status_text(root: Path, bundled: int, entries: list[_Status]) -> str:
     from scanner.reports.databases import age_text
+    from scanner.reports.escape import inline
 
     lines = [f"bundled: {bundled:,} records (shipped with depscan, always used)"]
     if not entries:
@@ -263,4 +265,5 @@ def _status_text(root: Path, bundled: int, entries: list[_Status]) -> str:
                          f"({'; '.join(entry.skipped_examples)})")
         if entry.last_failure:
             lines.append(f"  last update FAILED at {entry.last_failure_at}: {entry.last_failure}")
-    return "\n".join(lines) + "\n"
+    # Sources, reasons and record ids come from the cache and the feed: one visible line each.
+    return "".join(inline(line) + "\n" for line in lines)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,16 @@ def test_an_incremental_update_reaches_the_next_scan(
     (entry,) = json.loads(depscan("db", "status", "--format", "json", cache=cache).stdout)[
         "databases"]
     assert entry["records"] == 2
+
+
+def test_what_the_feed_says_reaches_the_terminal_escaped(export: Export, cache: Path) -> None:
+    published(export)
+    with zipfile.ZipFile(export.root / "all.zip", "a") as archive:
+        archive.writestr("MAL-\x1b[2J::error::x.json", "{not json")
+    (export.root / "modified_id.csv").unlink()
+    proc = depscan("db", "update", "--source", str(export.root / "all.zip"), cache=cache)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stderr and "\\x1b[2J" in proc.stderr
+    assert "could not be read and were skipped" in proc.stderr
+    status = depscan("db", "status", cache=cache).stdout
+    assert "\x1b" not in status and "skipped in the last update: 1" in status
