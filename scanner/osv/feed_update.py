@@ -136,6 +136,10 @@ def update_feed(
                 live.close()
 
 
+class _NoSingleRecords(Exception):
+    """Not one changed record could be fetched alone: the source serves no ``<ID>.json``."""
+
+
 class _Update:
     def __init__(
         self,
@@ -154,6 +158,8 @@ class _Update:
         self.skipped: list[str] = []
         self.skipped_count = 0
         self.read = 0
+        self.missing = 0
+        """Changed records the source listed but did not serve alone."""
         self.waited = 0.0
         self.listing: bytes | None = None
         """The listing this update brought the database up to (kept for the next diff)."""
@@ -186,7 +192,11 @@ class _Update:
                 if not rebuild and self.live is not None:
                     changes = self._changes(answer.data, where)
                     if len(changes.changed) <= self.limits.max_single_fetches:
-                        return self._incremental(changes, listing)
+                        try:
+                            return self._incremental(changes, listing)
+                        except _NoSingleRecords:
+                            # A copy of just all.zip and modified_id.csv: read the archive.
+                            self.skipped, self.skipped_count, self.read = [], 0, 0
                 listed = parse_listing(answer.data, where, self._keep)
         # Without a listing the archive is the only way to learn of changes: ask conditionally.
         validator = known.get(ARCHIVE_NAME) if listed is None else None
@@ -266,6 +276,8 @@ class _Update:
         writer = FeedWriter.delta_for(self.live, self.target.parent, self.source.key)
         try:
             self._store_fetched(writer, changes.changed)
+            if changes.changed and self.missing == len(changes.changed):
+                raise _NoSingleRecords
             for record_id in changes.removed:
                 writer.remove(record_id)
             self._check_skipped()
@@ -389,6 +401,7 @@ class _Update:
             except TooLarge:
                 return Skipped(record_id, self._too_large())
             if not isinstance(answer, Fetched):
+                self.missing += 1  # a thread's int increment: atomic enough under the GIL
                 return Skipped(record_id, f"listed in {INDEX_NAME} but not found")
             result = decode(RawRecord(record_id, self.source.describe(name), answer.data), True)
             if isinstance(result, Decoded) and result.record_id != record_id:

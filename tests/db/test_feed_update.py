@@ -456,3 +456,21 @@ def test_later_updates_diff_against_the_kept_listing_not_every_record(
     again = update(server.url)
     assert (again.changed, again.removed) == (1, 0)
     assert matched(cache, "hijacked", "5.0.0") == {"MAL-2025-3"}
+
+
+def test_a_copy_of_only_the_archive_and_listing_updates_from_the_archive(
+    export: Export, update: Update, cache: Path
+) -> None:
+    # An air-gapped copy refreshed by copying all.zip and modified_id.csv, no single records.
+    seed(export)
+    for single in export.root.glob("MAL-*.json"):
+        single.unlink()
+    update(str(export.root))
+    export.put(record("MAL-2025-2", "typo-squat", versions=["7.0.0"],
+                      modified="2025-09-01T00:00:00Z")).write()
+    for single in export.root.glob("MAL-*.json"):
+        single.unlink()
+    outcome = update(str(export.root))
+    assert outcome.how == "read the archive" and outcome.skipped == ()
+    assert matched(cache, "typo-squat", "7.0.0") == {"MAL-2025-2"}
+    assert matched(cache, "typo-squat", "1.0.0") == set()
