@@ -1,0 +1,284 @@
+"""The benchmark's report: one JSON document, and Markdown tables for docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from benchmarks.detection.cases import CaseResult
+from benchmarks.detection.metrics import (
+    THRESHOLDS,
+    Row,
+    Score,
+    per_technique,
+    scores,
+    share_flagged,
+    timing,
+)
+from benchmarks.detection.run import row_of
+from scanner.model import Severity
+
+_KIND = re.compile(r"^(critical|high) ([\w-]+):")
+_EXAMPLES = 6
+
+
+def _label(severity: Severity | None) -> str:
+    return severity.label if severity is not None else "none"
+
+
+def _score_json(item: Score) -> dict[str, Any]:
+    return {
+        "threshold": item.threshold.label,
+        "true_positives": item.true_positives,
+        "false_positives": item.false_positives,
+        "false_negatives": item.false_negatives,
+        "true_negatives": item.true_negatives,
+        "precision": item.precision,
+        "recall": item.recall,
+        "false_positive_rate": item.false_positive_rate,
+    }
+
+
+def high_causes(result: CaseResult) -> list[str]:
+    """Why a case drew a high or worse: the risk-note kinds, or the verdict's first reason."""
+    kinds: list[str] = []
+    for outcome in result.outcomes:
+        if outcome.severity is None or outcome.severity < Severity.HIGH:
+            continue
+        found = [m.group(2) for r in outcome.reasons if (m := _KIND.match(r))]
+        if found:
+            kinds += [k for k in dict.fromkeys(found) if k not in kinds]
+        elif outcome.reasons:
+            kinds.append(outcome.reasons[0][:80])
+        else:
+            kinds.append("(no reason given)")
+    return kinds
+
+
+def build(
+    results: Sequence[CaseResult],
+    *,
+    judge_name: str,
+    command: str,
+    missing: Sequence[tuple[str, str]] = (),
+    prs: Sequence[Mapping[str, Any]] = (),
+    techniques: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    judged = [r for r in results if not r.errors or r.outcomes]
+    rows = [row_of(r) for r in judged]
+    benign = [r for r in judged if not r.case.malicious]
+    benign_high = [r for r in benign if r.severity is not None and r.severity >= Severity.HIGH]
+    causes: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {}
+    for result in benign_high:
+        for cause in high_causes(result):
+            causes[cause] += 1
+            examples.setdefault(cause, []).append(result.case.id)
+    by_technique = per_technique(rows)
+    reasons = {
+        (r.case.technique, r.case.form.value): [x for o in r.outcomes for x in o.reasons]
+        for r in judged
+        if r.case.malicious
+    }
+
+    def share(form: str) -> dict[str, Any]:
+        hit, total = share_flagged(
+            (x for x in rows if not x.malicious and x.form == form), Severity.HIGH
+        )
+        return {"flagged": hit, "total": total, "share": hit / total if total else None}
+
+    seconds = {
+        form: asdict(
+            timing([o.seconds for r in judged if r.case.form.value == form for o in r.outcomes])
+        )
+        for form in ("update", "new")
+    }
+    seconds["all"] = asdict(timing([o.seconds for r in judged for o in r.outcomes]))
+    seconds["read tarballs, per case"] = asdict(timing([r.read_seconds for r in judged]))
+    return {
+        "judge": judge_name,
+        "command": command,
+        "counts": {
+            "malicious_cases": sum(1 for r in rows if r.malicious),
+            "techniques": len(by_technique),
+            "benign_updates": sum(1 for r in rows if not r.malicious and r.form == "update"),
+            "benign_new_packages": sum(1 for r in rows if not r.malicious and r.form == "new"),
+            "not_judged": len(missing) + sum(1 for r in results if r.errors and not r.outcomes),
+        },
+        "scores": {
+            form or "all": [_score_json(s) for s in scores(rows, form)]
+            for form in (None, "update", "new")
+        },
+        "targets": {
+            "benign_updates_high_or_worse": share("update"),
+            "benign_new_packages_high_or_worse": share("new"),
+            "standins_high_or_worse": {
+                form: sum(
+                    1
+                    for forms in by_technique.values()
+                    if (s := forms.get(form)) is not None and s >= Severity.HIGH
+                )
+                for form in ("update", "new")
+            },
+        },
+        "techniques": {
+            technique: {
+                **{form: _label(severity) for form, severity in forms.items()},
+                **{f"{form}_reasons": reasons.get((technique, form), []) for form in forms},
+                **(dict(techniques[technique]) if techniques and technique in techniques else {}),
+            }
+            for technique, forms in by_technique.items()
+        },
+        "benign_high_causes": [
+            {"cause": cause, "cases": count, "examples": examples[cause][:_EXAMPLES]}
+            for cause, count in causes.most_common()
+        ],
+        "benign_highs": [
+            {
+                "case": r.case.id,
+                "source": r.case.source,
+                "severity": _label(r.severity),
+                "reasons": [x for o in r.outcomes for x in o.reasons],
+            }
+            for r in benign_high
+        ],
+        "timing_seconds": seconds,
+        "not_judged": [{"case": c, "reason": why} for c, why in missing]
+        + [{"case": r.case.id, "reason": "; ".join(r.errors)} for r in results if r.errors],
+        "upgrade_prs": list(prs),
+    }
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def _scores_table(report: Mapping[str, Any]) -> list[str]:
+    out = [
+        "| form | threshold | TP | FP | FN | TN | precision | recall | benign flagged |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for form, items in report["scores"].items():
+        for item in items:
+            out.append(
+                f"| {form} | {item['threshold']} | {item['true_positives']} "
+                f"| {item['false_positives']} | {item['false_negatives']} "
+                f"| {item['true_negatives']} "
+                f"| {_pct(item['precision'])} | {_pct(item['recall'])} "
+                f"| {_pct(item['false_positive_rate'])} |"
+            )
+    return out
+
+
+def _pr_table(prs: Sequence[Mapping[str, Any]]) -> list[str]:
+    out = [
+        "| pull request | direct deps bumped | upgraded / added | CLI highs "
+        "| CLI highs by check/kind | exit | CLI seconds | judge: packages with a high |",
+        "|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for pr in prs:
+        if pr.get("error"):
+            out.append(
+                f"| {pr['project']} | {pr.get('bumped', '')} | | | not run: {pr['error']} |||"
+            )
+            continue
+        causes = ", ".join(f"{k} {v}" for k, v in pr["high_causes"].items()) or "-"
+        judged = pr.get("judge") or {}
+        out.append(
+            f"| {pr['project']} | {pr['bumped']} | {pr['upgraded']} / {pr['added']} "
+            f"| {pr['highs']} | {causes} | {pr['exit_code']} | {pr['seconds']:.1f} "
+            f"| {judged.get('highs', '')} of {judged.get('judged', '')} |"
+        )
+    return out
+
+
+def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
+    counts, targets = report["counts"], report["targets"]
+    updates, new = (
+        targets["benign_updates_high_or_worse"],
+        targets["benign_new_packages_high_or_worse"],
+    )
+    caught = targets["standins_high_or_worse"]
+    lines = [
+        f"Judge: **{report['judge']}**. Command: `{report['command']}`",
+        "",
+        f"{counts['malicious_cases']} malicious cases ({counts['techniques']} techniques, each as "
+        f"an update and as a new package), {counts['benign_updates']} benign updates, "
+        f"{counts['benign_new_packages']} benign packages judged as new; "
+        f"{counts['not_judged']} not judged.",
+        "",
+        "| target | measured |",
+        "|---|---|",
+        f"| every stand-in high or critical, as an update | {caught['update']} of "
+        f"{counts['techniques']} |",
+        f"| every stand-in high or critical, as a new package | {caught['new']} of "
+        f"{counts['techniques']} |",
+        f"| real single-package updates with a high or worse (<= 1%) | {updates['flagged']} of "
+        f"{updates['total']} ({_pct(updates['share'])}) |",
+        f"| benign packages judged as new with a high or worse | {new['flagged']} of "
+        f"{new['total']} ({_pct(new['share'])}) |",
+    ]
+    if report["upgrade_prs"]:
+        ran = [p for p in report["upgrade_prs"] if not p.get("error")]
+        worst = max((p["highs"] for p in ran), default=0)
+        lines.append(
+            f"| false highs per upgrade PR (<= 1) | {', '.join(str(p['highs']) for p in ran)} "
+            f"(worst {worst}) |"
+        )
+    lines += ["", "Precision and recall at each threshold:", "", *_scores_table(report), ""]
+    lines += [
+        "Per technique (severity of the case):",
+        "",
+        "| technique | update | new |",
+        "|---|---|---|",
+    ]
+    for technique, item in report["techniques"].items():
+        lines.append(f"| {technique} | {item.get('update', '')} | {item.get('new', '')} |")
+    timing_rows = report["timing_seconds"]
+    lines += [
+        "",
+        "Time per judgement (seconds):",
+        "",
+        "| form | judgements | median | p95 | max | total |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for form, item in timing_rows.items():
+        lines.append(
+            f"| {form} | {item['count']} | {item['median']:.4f} | {item['p95']:.4f} "
+            f"| {item['maximum']:.3f} | {item['total']:.1f} |"
+        )
+    if report["benign_high_causes"]:
+        lines += [
+            "",
+            "Benign cases with a high or worse, by cause:",
+            "",
+            "| cause | cases | examples |",
+            "|---|---:|---|",
+        ]
+        for item in report["benign_high_causes"]:
+            shown = ", ".join(e.removeprefix("benign:") for e in item["examples"][:4])
+            lines.append(f"| {item['cause']} | {item['cases']} | {shown} |")
+    if report["upgrade_prs"]:
+        lines += [
+            "",
+            "Upgrade pull requests (`depscan lockfile NEW --base OLD`):",
+            "",
+            *_pr_table(report["upgrade_prs"]),
+        ]
+    if report["benign_highs"] and show_highs:
+        lines += ["", f"Benign highs with their reasons (first {show_highs}; all in the JSON):", ""]
+        for item in report["benign_highs"][:show_highs]:
+            first = item["reasons"][0] if item["reasons"] else ""
+            lines.append(
+                f"- `{item['case'].removeprefix('benign:')}` ({item['severity']}): {first}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["THRESHOLDS", "Row", "build", "high_causes", "markdown"]
