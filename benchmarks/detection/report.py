@@ -23,6 +23,7 @@ from scanner.model import Severity
 
 _KIND = re.compile(r"^(critical|high) ([\w-]+):")
 _EXAMPLES = 6
+_SLOWEST = 10
 
 
 def _label(severity: Severity | None) -> str:
@@ -90,6 +91,12 @@ def build(
         )
         return {"flagged": hit, "total": total, "share": hit / total if total else None}
 
+    strata: dict[str, list[int]] = {}
+    for result in benign:
+        if result.case.form.value == "update":
+            tally = strata.setdefault(result.case.source, [0, 0])
+            tally[0] += int(result.severity is not None and result.severity >= Severity.HIGH)
+            tally[1] += 1
     seconds = {
         form: asdict(
             timing([o.seconds for r in judged if r.case.form.value == form for o in r.outcomes])
@@ -98,6 +105,7 @@ def build(
     }
     seconds["all"] = asdict(timing([o.seconds for r in judged for o in r.outcomes]))
     seconds["read tarballs, per case"] = asdict(timing([r.read_seconds for r in judged]))
+    slowest = sorted(judged, key=lambda r: -r.seconds)[:_SLOWEST]
     return {
         "judge": judge_name,
         "command": command,
@@ -124,6 +132,10 @@ def build(
                 for form in ("update", "new")
             },
         },
+        "benign_updates_high_by_stratum": {
+            stratum: {"flagged": hit, "total": total}
+            for stratum, (hit, total) in sorted(strata.items())
+        },
         "techniques": {
             technique: {
                 **{form: _label(severity) for form, severity in forms.items()},
@@ -146,6 +158,7 @@ def build(
             for r in benign_high
         ],
         "timing_seconds": seconds,
+        "slowest": [{"case": r.case.id, "seconds": round(r.seconds, 3)} for r in slowest],
         "not_judged": [{"case": c, "reason": why} for c, why in missing]
         + [{"case": r.case.id, "reason": "; ".join(r.errors)} for r in results if r.errors],
         "upgrade_prs": list(prs),
@@ -231,6 +244,13 @@ def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
             f"| false highs per upgrade PR (<= 1) | {', '.join(str(p['highs']) for p in ran)} "
             f"(worst {worst}) |"
         )
+    by_stratum = report.get("benign_updates_high_by_stratum") or {}
+    if by_stratum:
+        shown = "; ".join(
+            f"{stratum}: {item['flagged']} of {item['total']}"
+            for stratum, item in by_stratum.items()
+        )
+        lines += ["", f"Benign updates with a high or worse, by sample stratum: {shown}."]
     lines += ["", "Precision and recall at each threshold:", "", *_scores_table(report), ""]
     lines += [
         "Per technique (severity of the case):",
@@ -253,6 +273,12 @@ def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
             f"| {form} | {item['count']} | {item['median']:.4f} | {item['p95']:.4f} "
             f"| {item['maximum']:.3f} | {item['total']:.1f} |"
         )
+    if report.get("slowest"):
+        shown = ", ".join(
+            f"{item['case'].split(':', 1)[1]} {item['seconds']:.2f} s"
+            for item in report["slowest"][:5]
+        )
+        lines += ["", f"Slowest: {shown}."]
     if report["benign_high_causes"]:
         lines += [
             "",

@@ -1,0 +1,83 @@
+"""The report: targets, causes of benign highs and the Markdown summary, from hand-made results."""
+
+from __future__ import annotations
+
+from benchmarks.detection.cases import CaseInfo, CaseResult, Form, Outcome
+from benchmarks.detection.report import build, markdown
+from scanner.model import Severity
+
+
+def _result(
+    case_id: str,
+    malicious: bool,
+    form: Form,
+    severity: Severity | None,
+    *reasons: str,
+    technique: str | None = None,
+    source: str = "",
+) -> CaseResult:
+    info = CaseInfo(case_id, malicious, form, technique, source, (case_id,))
+    return CaseResult(info, (Outcome(severity, reasons, 0.01, "risk-notes"),))
+
+
+RESULTS = [
+    _result("standin:t1:update", True, Form.UPDATE, Severity.HIGH, technique="t1"),
+    _result("standin:t1:new", True, Form.NEW, None, technique="t1"),
+    _result(
+        "benign:a:update",
+        False,
+        Form.UPDATE,
+        Severity.HIGH,
+        "high native-binary: changes a native executable",
+        "low env-read: x",
+        source="8+",
+    ),
+    _result(
+        "benign:b:update", False, Form.UPDATE, Severity.MEDIUM, "medium network: y", source="1"
+    ),
+    _result(
+        "benign:c:update",
+        False,
+        Form.UPDATE,
+        Severity.HIGH,
+        "high native-binary: adds",
+        "high child-process: 1 new use",
+        source="1",
+    ),
+    _result("benign:a:new", False, Form.NEW, None, source="8+"),
+]
+
+
+def test_build_counts_targets_and_causes() -> None:
+    report = build(RESULTS, judge_name="risk-notes", command="cmd", missing=[("benign:z", "gone")])
+    assert report["counts"] == {
+        "malicious_cases": 2,
+        "techniques": 1,
+        "benign_updates": 3,
+        "benign_new_packages": 1,
+        "not_judged": 1,
+    }
+    assert report["targets"]["benign_updates_high_or_worse"] == {
+        "flagged": 2,
+        "total": 3,
+        "share": 2 / 3,
+    }
+    assert report["targets"]["standins_high_or_worse"] == {"update": 1, "new": 0}
+    assert report["techniques"]["t1"]["update"] == "high"
+    assert report["techniques"]["t1"]["new"] == "none"
+    causes = {c["cause"]: c["cases"] for c in report["benign_high_causes"]}
+    assert causes == {"native-binary": 2, "child-process": 1}
+    assert report["benign_updates_high_by_stratum"] == {
+        "1": {"flagged": 1, "total": 2},
+        "8+": {"flagged": 1, "total": 1},
+    }
+    high = next(s for s in report["scores"]["update"] if s["threshold"] == "high")
+    assert (high["true_positives"], high["false_positives"]) == (1, 2)
+
+
+def test_markdown_carries_the_targets_and_the_highs() -> None:
+    text = markdown(build(RESULTS, judge_name="risk-notes", command="cmd"))
+    assert "| every stand-in high or critical, as a new package | 0 of 1 |" in text
+    assert "| real single-package updates with a high or worse (<= 1%) | 2 of 3 (66.7%) |" in text
+    assert "| native-binary | 2 |" in text
+    assert "`a:update` (high): high native-binary" in text
