@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from benchmarks.detection import benign, prs, report, standins
 from benchmarks.detection.cases import Case, CaseResult, Missing
 from benchmarks.detection.corpus import corpus_names, select
 from benchmarks.detection.fetch import Fetcher, open_client
-from benchmarks.detection.judge import RISK_NOTES, VERDICT, verdict_function
+from benchmarks.detection.judge import RISK_NOTES, VERDICT, risk_notes_available, verdict_function
 from benchmarks.detection.run import judge_case
 from benchmarks.detection.store import Store
 from scanner.model import Severity
@@ -83,9 +84,14 @@ def _complete(store: Store, pairs: Sequence[Any], plans: dict[str, Any], with_pr
         if not store.has_tarball(pair.new_integrity, pair.new_shasum):
             return False
     if with_prs:
-        if not plans:
+        if not plans or not all(prs.pr_ready(store, key) for key in plans):
             return False
-        return all(prs.pr_ready(store, project) for project in plans)
+        for key in plans:
+            for item in prs.change_wanted(store, prs.pr_changes(store, key)):
+                document = store.packument(item.name)
+                info = document.versions.get(item.version) if document else None
+                if info is None or not store.has_tarball(info.integrity, info.shasum):
+                    return False
     return True
 
 
@@ -150,10 +156,12 @@ def _run_prs(
         summary = prs.summarize(key, plan["bumps"], scan, store)
         changes = prs.pr_changes(store, key)
         results, missing = _judge_stream(prs.change_cases(store, key, changes), key, use_verdict)
+        reasons = Counter(reason for _, reason in missing)
         flagged = [r for r in results if r.severity is not None and r.severity >= Severity.HIGH]
         summary["judge"] = {
             "judged": len(results),
             "not_judged": len(missing),
+            "not_judged_reasons": dict(reasons.most_common(5)),
             "highs": len(flagged),
             "high_cases": [
                 {"case": r.case.id, "reasons": [x for o in r.outcomes for x in o.reasons][:4]}
@@ -176,10 +184,19 @@ def run(args: argparse.Namespace) -> int:
     with_benign = not args.no_benign and args.only is None
     with_prs = not args.no_prs and args.only is None
     plans = prs.load_plans()
-    if args.judge == VERDICT and verdict_function() is None:
+    have_verdict, have_notes = verdict_function() is not None, risk_notes_available()
+    if args.judge == VERDICT and not have_verdict:
         raise SystemExit("--judge verdict: scanner.verdict.judge_archives is not in this checkout")
-    use_verdict = args.judge != RISK_NOTES
-    judge_name = VERDICT if use_verdict and verdict_function() is not None else RISK_NOTES
+    if args.judge == RISK_NOTES and not have_notes:
+        raise SystemExit(
+            "--judge risk-notes: scanner.tarball.risk is not in this checkout (the verdict "
+            "retired it); the before numbers are in benchmarks/detection/results/"
+            "before-risk-notes.*, measured at commit 06b3c25"
+        )
+    if not have_verdict and not have_notes:
+        raise SystemExit("neither scanner.verdict nor scanner.tarball.risk is in this checkout")
+    use_verdict = args.judge != RISK_NOTES and have_verdict
+    judge_name = VERDICT if use_verdict else RISK_NOTES
     complete = _complete(store, pairs if with_benign else [], plans, with_prs)
     online = args.fetch or (not complete and not args.offline)
     command = "python -m benchmarks.detection " + " ".join(sys.argv[1:])

@@ -172,8 +172,10 @@ def scan_pr(store: Store, project: str, *, offline: bool) -> Scan:
         "--format",
         "json",
         "--no-policy-file",
+        # One CLI cache per pull request: the CLI's registry cache is size-capped and evicts, and
+        # a shared one silently lost entries that the offline re-runs needed.
         "--cache-dir",
-        str(store.root / "depscan-cache"),
+        str(folder / "depscan-cache"),
     ]
     if offline:
         command.append("--offline")

@@ -21,7 +21,7 @@ from benchmarks.detection.metrics import (
 from benchmarks.detection.run import row_of
 from scanner.model import Severity
 
-_KIND = re.compile(r"^(critical|high) ([\w-]+):")
+_KIND = re.compile(r"^(critical|high) ([\w.-]+):")
 _EXAMPLES = 6
 _SLOWEST = 10
 
@@ -196,17 +196,21 @@ def _pr_table(prs: Sequence[Mapping[str, Any]]) -> list[str]:
         "|---|---:|---:|---:|---|---:|---:|---:|",
     ]
     for pr in prs:
+        judged = pr.get("judge") or {}
+        judge_cell = f"{judged['highs']} of {judged['judged']}" if judged else ""
         if pr.get("error"):
+            error = " ".join(str(pr["error"]).split())[:120]
             out.append(
-                f"| {pr['project']} | {pr.get('bumped', '')} | | | not run: {pr['error']} |||"
+                f"| {pr['project']} | {pr.get('bumped', '')} | {pr.get('upgraded', '')} / "
+                f"{pr.get('added', '')} | | CLI failed: {error} | {pr.get('exit_code', '')} "
+                f"| | {judge_cell} |"
             )
             continue
         causes = ", ".join(f"{k} {v}" for k, v in pr["high_causes"].items()) or "-"
-        judged = pr.get("judge") or {}
         out.append(
             f"| {pr['project']} | {pr['bumped']} | {pr['upgraded']} / {pr['added']} "
             f"| {pr['highs']} | {causes} | {pr['exit_code']} | {pr['seconds']:.1f} "
-            f"| {judged.get('highs', '')} of {judged.get('judged', '')} |"
+            f"| {judge_cell} |"
         )
     return out
 
@@ -238,11 +242,12 @@ def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
         f"{new['total']} ({_pct(new['share'])}) |",
     ]
     if report["upgrade_prs"]:
-        ran = [p for p in report["upgrade_prs"] if not p.get("error")]
-        worst = max((p["highs"] for p in ran), default=0)
+        pulls = report["upgrade_prs"]
+        cli = [str(p["highs"]) if not p.get("error") else "failed" for p in pulls]
+        judged = [str((p.get("judge") or {}).get("highs", "-")) for p in pulls]
         lines.append(
-            f"| false highs per upgrade PR (<= 1) | {', '.join(str(p['highs']) for p in ran)} "
-            f"(worst {worst}) |"
+            f"| false highs per upgrade PR (<= 1), {len(pulls)} PRs | CLI findings: "
+            f"{', '.join(cli)}; packages judged one by one: {', '.join(judged)} |"
         )
     by_stratum = report.get("benign_updates_high_by_stratum") or {}
     if by_stratum:
