@@ -89,8 +89,12 @@ def _complete(store: Store, pairs: Sequence[Any], plans: dict[str, Any], with_pr
         for key in plans:
             for item in prs.change_wanted(store, prs.pr_changes(store, key)):
                 document = store.packument(item.name)
-                info = document.versions.get(item.version) if document else None
-                if info is None or not store.has_tarball(info.integrity, info.shasum):
+                if document is None:
+                    return False
+                info = document.versions.get(item.version)
+                if info is None or not info.tarball:
+                    continue  # the registry has no tarball for it: fetching cannot help
+                if not store.has_tarball(info.integrity, info.shasum):
                     return False
     return True
 
