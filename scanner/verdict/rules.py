@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from scanner.behaviour.model import Capability as C
 from scanner.behaviour.model import Zone
@@ -43,6 +44,8 @@ INSTALL_RISK = (
 
 FEW_VERSIONS = 3
 """A package with this many versions or fewer has no history to vouch for it."""
+YOUNG = timedelta(days=90)
+"""A package first published less recently than this has no history to vouch for it either."""
 SQUAT_MAX_VERSIONS = 5
 """Typosquats are thrown away after a few releases; a look-alike name with a long history of
 releases is a real package (``preact``, ``through2``), not a squat."""
@@ -92,11 +95,22 @@ def _reason(severity: Severity, rule: str, text: str, items: list[Placed]) -> Re
 # -- install time ---------------------------------------------------------------------------------
 
 
+def _no_history(evidence: Evidence) -> bool:
+    """A package new to the project with nothing to vouch for it: a handful of releases, or a
+    first release less than :data:`YOUNG` ago (when the registry gives real times)."""
+    meta = evidence.metadata
+    if evidence.kind is not ChangeKind.NEW or meta is None:
+        return False
+    few = meta.version_count is not None and meta.version_count <= FEW_VERSIONS
+    young = meta.created is not None and meta.now is not None and meta.now - meta.created < YOUNG
+    return few or young
+
+
 def _established_install(evidence: Evidence) -> bool:
     """A new-to-the-project package whose earlier releases ran install scripts too (esbuild's,
     sharp's): long-standing behaviour, not something this release introduced."""
     meta = evidence.metadata
-    if evidence.kind is not ChangeKind.NEW or meta is None:
+    if evidence.kind is not ChangeKind.NEW or meta is None or _no_history(evidence):
         return False
     earlier, total = meta.earlier_install_scripts, meta.earlier_versions
     return bool(earlier and total and total > FEW_VERSIONS and earlier * 2 >= total)
@@ -184,82 +198,124 @@ def _install_lead(evidence: Evidence) -> str:
 # -- runtime ------------------------------------------------------------------------------------
 
 
+def _by_file(items: Iterable[Placed]) -> dict[str, list[Placed]]:
+    """Signals grouped by file. Combinations are judged within one file: an injected payload
+    sits in one file, while a big package has every capability somewhere."""
+    grouped: dict[str, list[Placed]] = {}
+    for item in items:
+        grouped.setdefault(item.signal.file, []).append(item)
+    return grouped
+
+
+def _worst(found: list[Reason]) -> list[Reason]:
+    """The most severe of several same-rule reasons (one per file), so a rule speaks once."""
+    return [max(found, key=lambda r: r.severity)] if found else []
+
+
+_WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap"})
+
+
 def browser_hooks(evidence: Evidence) -> list[Reason]:
     """Form skimmers and wallet hijacks (the September 2025 chalk/debug payload swapped wallet
-    addresses in fetch/XMLHttpRequest responses and hooked window.ethereum)."""
-    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER, Zone.INSTALL)
-    caps = _caps(fresh)
-    hooks = _pick(fresh, {C.SKIMMER, C.WALLET_HOOK} & caps)
-    if not hooks:
-        return []
-    sends = caps & CHANNELS
-    items = hooks + _pick(fresh, sends)
-    severity = Severity.CRITICAL if sends or C.OBFUSCATION in caps else Severity.HIGH
-    return [_reason(severity, "browser-hook", f"new code {_describe(items)}", items)]
+    addresses in fetch/XMLHttpRequest responses and hooked window.ethereum). In a package new to
+    the project, a replaced fetch or XMLHttpRequest alone is what instrumentation and framework
+    polyfills do; a wallet hook, an address swap or a skimmer is not."""
+    found: list[Reason] = []
+    for items in _by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER, Zone.INSTALL)).values():
+        caps = _caps(items)
+        hooks = _pick(items, {C.SKIMMER, C.WALLET_HOOK} & caps)
+        if not hooks:
+            continue
+        sends = caps & CHANNELS
+        strong = any(
+            h.signal.capability is C.SKIMMER or h.signal.detail in _WALLET_HOOKS for h in hooks
+        )
+        if sends or C.OBFUSCATION in caps:
+            severity = Severity.CRITICAL if strong else Severity.HIGH
+        elif strong or evidence.kind is not ChangeKind.NEW:
+            severity = Severity.HIGH
+        else:
+            severity = Severity.MEDIUM
+        shown = hooks + _pick(items, sends)
+        found.append(_reason(severity, "browser-hook", f"new code {_describe(shown)}", shown))
+    return _worst(found)
 
 
 def decoded_execution(evidence: Evidence) -> list[Reason]:
     """Decoded or decrypted data that gets executed: how event-stream's flatmap-stream payload
     ran, and how obfuscated droppers load their second stage."""
-    fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
-    caps = _caps(fresh)
-    if C.DECODED_EXEC not in caps and not (
-        C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
-    ):
-        return []
-    items = _pick(fresh, {C.DECODED_EXEC, C.DECIPHER, C.OBFUSCATION, C.DYNAMIC_CODE})
-    severity = Severity.CRITICAL if caps & {C.DECIPHER, C.OBFUSCATION} else Severity.HIGH
-    return [_reason(severity, "decoded-exec", f"new code {_describe(items)}", items)]
+    found: list[Reason] = []
+    for items in _by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER)).values():
+        caps = _caps(items)
+        if C.DECODED_EXEC not in caps and not (
+            C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
+        ):
+            continue
+        shown = _pick(items, {C.DECODED_EXEC, C.DECIPHER, C.OBFUSCATION, C.DYNAMIC_CODE})
+        severity = Severity.CRITICAL if caps & {C.DECIPHER, C.OBFUSCATION} else Severity.HIGH
+        found.append(_reason(severity, "decoded-exec", f"new code {_describe(shown)}", shown))
+    return _worst(found)
 
 
 def exfiltration(evidence: Evidence) -> list[Reason]:
-    """Secrets or credential files read by code that also gains a way out."""
+    """Secrets or credential files read by code that, in the same file, gains a way out."""
+    found: list[Reason] = []
     fresh = evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
-    caps = _caps(fresh)
-    reasons: list[Reason] = []
-    credentials = caps & {C.CREDENTIAL_ACCESS, C.ENV_ALL}
-    if credentials and C.EXFIL_ENDPOINT in caps:
-        items = _pick(fresh, credentials | {C.EXFIL_ENDPOINT, C.NETWORK})
-        reasons.append(
-            _reason(Severity.CRITICAL, "exfiltration", f"new code {_describe(items)}", items)
-        )
-    elif (
-        caps & SOURCES
-        and caps & CHANNELS
-        and (C.CREDENTIAL_ACCESS in caps or C.EXFIL_ENDPOINT in caps)
-    ):
-        items = _pick(fresh, (SOURCES | CHANNELS) & caps)
-        reasons.append(
-            _reason(Severity.HIGH, "exfiltration", f"new code {_describe(items)}", items)
-        )
-    elif C.EXFIL_ENDPOINT in caps or C.CREDENTIAL_ACCESS in caps:
-        items = _pick(fresh, {C.EXFIL_ENDPOINT, C.CREDENTIAL_ACCESS})
-        reasons.append(
-            _reason(Severity.MEDIUM, "sensitive-target", f"new code {_describe(items)}", items)
-        )
-    return reasons
+    for items in _by_file(fresh).values():
+        caps = _caps(items)
+        credentials = caps & {C.CREDENTIAL_ACCESS, C.ENV_ALL}
+        if credentials and C.EXFIL_ENDPOINT in caps:
+            shown = _pick(items, credentials | {C.EXFIL_ENDPOINT, C.NETWORK})
+            found.append(
+                _reason(Severity.CRITICAL, "exfiltration", f"new code {_describe(shown)}", shown)
+            )
+        elif (
+            caps & SOURCES
+            and caps & CHANNELS
+            and (C.CREDENTIAL_ACCESS in caps or C.EXFIL_ENDPOINT in caps)
+        ):
+            shown = _pick(items, (SOURCES | CHANNELS) & caps)
+            found.append(
+                _reason(Severity.HIGH, "exfiltration", f"new code {_describe(shown)}", shown)
+            )
+    if found:
+        return _worst(found)
+    targets = _pick(fresh, {C.EXFIL_ENDPOINT, C.CREDENTIAL_ACCESS})
+    if targets:
+        return [
+            _reason(Severity.MEDIUM, "sensitive-target", f"new code {_describe(targets)}", targets)
+        ]
+    return []
 
 
 def obfuscation(evidence: Evidence) -> list[Reason]:
     """Obfuscated code newly in an entry point: ordinary releases ship minified code, not code
     built to hide what it does."""
-    fresh = evidence.fresh_in(Zone.ENTRY)
-    items = _pick(fresh, {C.OBFUSCATION})
-    if not items:
+    entry = evidence.fresh_in(Zone.ENTRY)
+    if not _pick(entry, {C.OBFUSCATION}):
         other = _pick(evidence.fresh_in(Zone.OTHER), {C.OBFUSCATION})
         if other:
             return [_reason(Severity.LOW, "obfuscation", f"new code {_describe(other)}", other)]
         return []
-    if evidence.kind is ChangeKind.NEW:
-        # A package seen for the first time has no earlier entry point to compare with; obfuscation
-        # alone is how some vendors ship, obfuscation plus a way out is not.
-        caps = _caps(evidence.fresh_in(Zone.ENTRY, Zone.OTHER))
-        risky = caps & (CHANNELS | {C.DYNAMIC_CODE, C.PROCESS_SPAWN, C.COMPUTED_REQUIRE})
-        severity = Severity.HIGH if risky else Severity.MEDIUM
-        items += _pick(evidence.fresh_in(Zone.ENTRY, Zone.OTHER), risky)
-    else:
-        severity = Severity.HIGH
-    return [_reason(severity, "obfuscation", f"{place(Zone.ENTRY)} {_describe(items)}", items)]
+    found: list[Reason] = []
+    for items in _by_file(entry).values():
+        hidden = _pick(items, {C.OBFUSCATION})
+        if not hidden:
+            continue
+        if evidence.kind is ChangeKind.NEW:
+            # A package seen for the first time has no earlier entry point to compare with:
+            # obfuscation alone is how some vendors ship, obfuscation beside a way out is not.
+            risky = _caps(items) & (
+                CHANNELS | {C.DYNAMIC_CODE, C.PROCESS_SPAWN, C.COMPUTED_REQUIRE}
+            )
+            severity = Severity.HIGH if risky else Severity.MEDIUM
+            hidden += _pick(items, risky)
+        else:
+            severity = Severity.HIGH
+        found.append(
+            _reason(severity, "obfuscation", f"{place(Zone.ENTRY)} {_describe(hidden)}", hidden)
+        )
+    return _worst(found)
 
 
 def first_time_capability(evidence: Evidence) -> list[Reason]:
@@ -319,7 +375,9 @@ def binaries(evidence: Evidence) -> list[Reason]:
             Reason(Severity.INFO, f"platform package ships {shown}", "platform-binary", added[0])
         ]
     if evidence.kind is ChangeKind.NEW:
-        severity = Severity.HIGH if evidence.scripts else Severity.MEDIUM
+        # leveldown and nodemon ship binaries; a package with no history that does is suspect.
+        risky = evidence.scripts or _no_history(evidence)
+        severity = Severity.HIGH if risky else Severity.MEDIUM
         return [Reason(severity, f"ships native code: {shown}", "native-binary", added[0])]
     severity = Severity.MEDIUM if evidence.had_binaries else Severity.HIGH
     first = "" if evidence.had_binaries else " (the previous version had none)"

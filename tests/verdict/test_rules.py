@@ -112,8 +112,36 @@ def test_decoded_data_that_is_executed_is_high_and_critical_with_decryption() ->
 def test_skimmer_and_wallet_hooks_are_high_and_critical_with_a_way_out() -> None:
     skimmer = profile({"index.js": [(C.SKIMMER, 7, "password")]})
     assert judge("pkg", "1.0.0", "1.0.1", PLAIN, skimmer).severity is Severity.HIGH
-    wallet = profile({"index.js": [(C.WALLET_HOOK, 1, "window.ethereum"), (C.NETWORK, 2)]})
+    wallet = profile({"index.js": [(C.WALLET_HOOK, 1, "ethereum-hook"), (C.NETWORK, 2)]})
     assert judge("pkg", "1.0.0", "1.0.1", PLAIN, wallet).severity is Severity.CRITICAL
+
+
+def test_a_new_package_that_replaces_fetch_is_medium_unless_it_hooks_a_wallet() -> None:
+    polyfill = profile({"index.js": [(C.WALLET_HOOK, 1, "fetch-override")]})
+    assert judge("next-like", None, "1.0.0", None, polyfill).severity is Severity.MEDIUM
+    # In an update, a first-time fetch override is high: that is what the chalk/debug hijack did.
+    assert judge("pkg", "1.0.0", "1.0.1", PLAIN, polyfill).severity is Severity.HIGH
+    drainer = profile({"index.js": [(C.WALLET_HOOK, 1, "address-swap")]})
+    assert judge("x", None, "1.0.0", None, drainer).severity is Severity.HIGH
+
+
+def test_combinations_count_within_one_file_not_across_a_big_package() -> None:
+    spread = profile(
+        {
+            "index.js": [],
+            "lib/crypto.js": [(C.DECIPHER, 3)],
+            "lib/template.js": [(C.DYNAMIC_CODE, 9)],
+            "lib/config.js": [(C.CREDENTIAL_ACCESS, 2, ".npmrc")],
+            "lib/http.js": [(C.EXFIL_ENDPOINT, 5, "webhook.site"), (C.NETWORK, 4)],
+        },
+        {
+            p: Zone.OTHER
+            for p in ("lib/crypto.js", "lib/template.js", "lib/config.js", "lib/http.js")
+        },
+    )
+    verdict = judge("bundle", None, "1.0.0", None, spread)
+    assert verdict.severity is Severity.MEDIUM
+    assert [r.rule for r in verdict.reasons] == ["sensitive-target"]
 
 
 def test_credential_files_read_by_code_that_reaches_a_webhook_is_critical() -> None:
