@@ -31,21 +31,24 @@ INSTALL_RISK = (
     SOURCES
     | CHANNELS
     | {
-        C.PROCESS_SPAWN,
         C.DYNAMIC_CODE,
-        C.COMPUTED_REQUIRE,
         C.DECODED_EXEC,
         C.DECIPHER,
         C.OBFUSCATION,
         C.FILE_WRITE,
     }
 )
-"""What install-time code has no business doing unless it is a build step."""
+"""What install-time code has no business doing: the network, the environment, credentials,
+code built at run time, hidden code, writes to the home folder or the system. Spawning processes
+and loading modules by computed names are what build steps do (node-gyp, prebuild-install,
+compilers), so install code that only does those is worth a look (medium), not a stop."""
+INSTALL_BUILD = frozenset({C.PROCESS_SPAWN, C.COMPUTED_REQUIRE})
 
 FEW_VERSIONS = 3
 """A package with this many versions or fewer has no history to vouch for it."""
 YOUNG = timedelta(days=90)
 """A package first published less recently than this has no history to vouch for it either."""
+YOUNG_MAX_VERSIONS = 10
 SQUAT_MAX_VERSIONS = 5
 """Typosquats are thrown away after a few releases; a look-alike name with a long history of
 releases is a real package (``preact``, ``through2``), not a squat."""
@@ -101,9 +104,12 @@ def _no_history(evidence: Evidence) -> bool:
     meta = evidence.metadata
     if evidence.kind is not ChangeKind.NEW or meta is None:
         return False
-    few = meta.version_count is not None and meta.version_count <= FEW_VERSIONS
+    count = meta.version_count
+    few = count is not None and count <= FEW_VERSIONS
     young = meta.created is not None and meta.now is not None and meta.now - meta.created < YOUNG
-    return few or young
+    # Dozens of releases are history even in 90 days (and publish times can be missing or wrong
+    # on a mirror): age alone does not make a package unknown.
+    return few or (young and (count is None or count <= YOUNG_MAX_VERSIONS))
 
 
 def _established_install(evidence: Evidence) -> bool:
@@ -140,6 +146,15 @@ def install_time(evidence: Evidence) -> list[Reason]:
     if risky and not reasons:
         severity = Severity.MEDIUM if established else Severity.HIGH
         reasons.append(_reason(severity, "install-risky-code", lead + _describe(risky), risky))
+    build = _pick(fresh, INSTALL_BUILD & caps)
+    if build and not reasons:
+        # A build step is what established native packages run; a package with no history
+        # that spawns processes on install is how typosquats start their payload.
+        if _no_history(evidence):
+            severity = Severity.HIGH
+        else:
+            severity = Severity.LOW if established else Severity.MEDIUM
+        reasons.append(_reason(severity, "install-build-step", lead + _describe(build), build))
     for script in scripts:
         if script.downloads:
             reasons.append(
@@ -230,12 +245,12 @@ def browser_hooks(evidence: Evidence) -> list[Reason]:
         strong = any(
             h.signal.capability is C.SKIMMER or h.signal.detail in _WALLET_HOOKS for h in hooks
         )
-        if sends or C.OBFUSCATION in caps:
-            severity = Severity.CRITICAL if strong else Severity.HIGH
-        elif strong or evidence.kind is not ChangeKind.NEW:
-            severity = Severity.HIGH
-        else:
+        if evidence.kind is ChangeKind.NEW and not strong:
             severity = Severity.MEDIUM
+        elif sends or C.OBFUSCATION in caps:
+            severity = Severity.CRITICAL if strong else Severity.HIGH
+        else:
+            severity = Severity.HIGH
         shown = hooks + _pick(items, sends)
         found.append(_reason(severity, "browser-hook", f"new code {_describe(shown)}", shown))
     return _worst(found)
@@ -247,9 +262,11 @@ def decoded_execution(evidence: Evidence) -> list[Reason]:
     found: list[Reason] = []
     for items in _by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER)).values():
         caps = _caps(items)
-        if C.DECODED_EXEC not in caps and not (
-            C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
-        ):
+        # Decryption and dynamic code newly side by side in one file is how flatmap-stream
+        # looked in its update; in a package seen whole for the first time (a bundled compiler,
+        # a config library) only a traced flow from the decoded value to the sink counts.
+        together = C.DECIPHER in caps and caps & {C.DYNAMIC_CODE, C.COMPUTED_REQUIRE}
+        if C.DECODED_EXEC not in caps and not (together and evidence.kind is ChangeKind.UPDATE):
             continue
         shown = _pick(items, {C.DECODED_EXEC, C.DECIPHER, C.OBFUSCATION, C.DYNAMIC_CODE})
         severity = Severity.CRITICAL if caps & {C.DECIPHER, C.OBFUSCATION} else Severity.HIGH
@@ -375,8 +392,9 @@ def binaries(evidence: Evidence) -> list[Reason]:
             Reason(Severity.INFO, f"platform package ships {shown}", "platform-binary", added[0])
         ]
     if evidence.kind is ChangeKind.NEW:
-        # leveldown and nodemon ship binaries; a package with no history that does is suspect.
-        risky = evidence.scripts or _no_history(evidence)
+        # leveldown, nodemon and electron-winstaller ship binaries (the last with an install
+        # script); a package with no history that does is suspect.
+        risky = _no_history(evidence)
         severity = Severity.HIGH if risky else Severity.MEDIUM
         return [Reason(severity, f"ships native code: {shown}", "native-binary", added[0])]
     severity = Severity.MEDIUM if evidence.had_binaries else Severity.HIGH
