@@ -182,7 +182,10 @@ def main() -> None:
                    before_each=lambda: shutil.rmtree(cache, ignore_errors=True)),
             series("warm cache", cmd, args.repeat, cwd=REPO),
         ]
-        report = json.loads(subprocess.run(cmd, capture_output=True, text=True, cwd=REPO).stdout)
+        checked = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+        if checked.returncode not in (0, 1):
+            raise SystemExit(f"depscan failed ({checked.returncode}): {checked.stderr.strip()}")
+        report = json.loads(checked.stdout)
     finally:
         if server.stdin:
             server.stdin.close()

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -124,7 +126,7 @@ class TarballDiffCheck:
         def packument(name: str) -> Packument | Unavailable | None:
             return documents.get(name) or registry.packument(name)
 
-        judge_one = _Judge(context, registry, packument)
+        judge = _Judge(context, registry, packument)
         not_checked: list[NotChecked] = []
         workers = max(1, int_setting(context.settings, WORKERS_SETTING, _DEFAULT_WORKERS))
         from scanner.registry.progress import ProgressLine, progress_wanted
@@ -132,20 +134,55 @@ class TarballDiffCheck:
         shown = progress_wanted(bool(context.settings.get("progress")), sys.stderr, os.environ)
         progress = ProgressLine("judging packages", len(to_judge), sys.stderr, shown)
         try:
-            with ThreadPoolExecutor(max_workers=min(workers, len(to_judge) or 1)) as pool:
-                for item, outcome in zip(to_judge, pool.map(judge_one, to_judge), strict=True):
-                    progress.advance()
-                    if isinstance(outcome, NotChecked):
-                        not_checked.append(outcome)
-                    elif outcome.severity > Severity.INFO:
-                        findings.append(_finding(item, outcome, context))
+            for item, outcome in _fetched_in_parallel(judge, to_judge, workers):
+                verdict = outcome if isinstance(outcome, NotChecked) else judge.judge(outcome)
+                progress.advance()
+                if isinstance(verdict, NotChecked):
+                    not_checked.append(verdict)
+                elif verdict.severity > Severity.INFO:
+                    findings.append(_finding(item, verdict, context))
         finally:
             progress.finish()
         return CheckResult(tuple(findings), tuple(not_checked))
 
 
+def _fetched_in_parallel(
+    judge: _Judge, items: list[Incoming], workers: int
+) -> Iterator[tuple[Incoming, _Fetched | NotChecked]]:
+    """Each item's tarballs, fetched, verified and read by worker threads, in item order.
+
+    Only downloads run in the threads: the analysis runs in the caller's thread, because the
+    parser is not safe to share between threads and the GIL would serialise it anyway. At most
+    ``2 * workers`` packages are in flight or waiting, so memory stays bounded however many
+    packages the change brings.
+    """
+    window = 2 * workers
+    with ThreadPoolExecutor(max_workers=min(workers, len(items) or 1)) as pool:
+        pending: deque[tuple[Incoming, Future[_Fetched | NotChecked]]] = deque()
+        queue = iter(items)
+        for item in islice(queue, window):
+            pending.append((item, pool.submit(judge.fetch, item)))
+        while pending:
+            item, future = pending.popleft()
+            for following in islice(queue, 1):
+                pending.append((following, pool.submit(judge.fetch, following)))
+            yield item, future.result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """One incoming package's archives, verified and read, with what the registry says."""
+
+    item: Incoming
+    old: PackageArchive | None
+    new: PackageArchive
+    identities: tuple[str | None, str | None]
+    packument: Packument | None
+    new_info: VersionInfo | None
+
+
 class _Judge:
-    """Fetches, verifies, reads and judges one incoming package (run in worker threads)."""
+    """Fetches, verifies and reads incoming packages (in worker threads), then judges them."""
 
     def __init__(
         self,
@@ -162,9 +199,8 @@ class _Judge:
         self._lookups = Lookups(advisory_lookup(advisories) if advisories else None, packument)
         self._profiler = _cached_profiler(_cache_root(context.settings))
 
-    def __call__(self, item: Incoming) -> Verdict | NotChecked:
-        from scanner.verdict.assess import judge_archives
-
+    def fetch(self, item: Incoming) -> _Fetched | NotChecked:
+        """Download, verify and read both versions (run in a worker thread)."""
         document = self._packument(item.name)
         packument = document if isinstance(document, Packument) else None
         try:
@@ -174,20 +210,31 @@ class _Judge:
             if item.old is not None:
                 old_info = packument.versions.get(item.old.version) if packument else None
                 old, old_id = self._archive(item.old, old_info)
+        except DepscanError as exc:
+            return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
+        except MemoryError:  # past the memory ceiling: this package is not checked
+            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
+        return _Fetched(item, old, new, (old_id, new_id), packument, new_info)
+
+    def judge(self, fetched: _Fetched) -> Verdict | NotChecked:
+        """Profile and judge one fetched package (run in the calling thread)."""
+        from scanner.verdict.assess import judge_archives
+
+        try:
             return judge_archives(
-                old,
-                new,
-                identities=(old_id, new_id),
-                packument=packument,
-                registry_info=new_info,
+                fetched.old,
+                fetched.new,
+                identities=fetched.identities,
+                packument=fetched.packument,
+                registry_info=fetched.new_info,
                 lookups=self._lookups,
                 now=self._now,
                 profiler=self._profiler,
             )
         except DepscanError as exc:
-            return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
-        except MemoryError:  # past the memory ceiling: this package is not checked
-            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
+            return NotChecked(CHECK_ID, exc.one_line(), (fetched.item.new.spec_id,))
+        except MemoryError:
+            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (fetched.item.new.spec_id,))
 
     def _archive(
         self, node: PackageNode, info: VersionInfo | None
