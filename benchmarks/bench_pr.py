@@ -65,7 +65,7 @@ def fetch_store(pairs: list[tuple[str, str]], count: int) -> list[dict[str, Any]
     from scanner.registry.client import RegistryClient
     from scanner.registry.npmrc import resolve_npm_config
 
-    manifest_path = STORE / f"pairs-{count}.json"
+    manifest_path = STORE / f"pairs-{count}-v2.json"
     if manifest_path.is_file():
         return list(json.loads(manifest_path.read_text()))
     (STORE / "tarballs").mkdir(parents=True, exist_ok=True)
@@ -96,8 +96,14 @@ def fetch_store(pairs: list[tuple[str, str]], count: int) -> list[dict[str, Any]
                     "file": file,
                     "integrity": info.integrity,
                     "shasum": info.shasum,
-                    "scripts": info.scripts,
-                    "dependencies": info.dependencies,
+                    "manifest": {
+                        "scripts": info.scripts,
+                        "dependencies": info.dependencies,
+                        "optionalDependencies": info.optional_dependencies,
+                        "bin": info.bin,
+                        **({"main": info.main} if info.main else {}),
+                        **({"gypfile": True} if info.gypfile else {}),
+                    },
                 }
             entry["old"], entry["new"] = old, new
             chosen.append(entry)
@@ -109,21 +115,38 @@ def fetch_store(pairs: list[tuple[str, str]], count: int) -> list[dict[str, Any]
     return chosen
 
 
+def npm_file_name(name: str, version: str) -> str:
+    """npm's tarball file name: the unscoped name and the version (``core-7.0.0.tgz``)."""
+    return f"{name.rsplit('/', 1)[-1]}-{version}.tgz"
+
+
+def _claim(served: set[str], entry: dict[str, Any]) -> bool:
+    """The fixture server finds tarballs by file name alone: skip a pair whose file names another
+    pair already uses (``@scope/x`` and ``x`` at one version)."""
+    files = {npm_file_name(entry["name"], v) for v in entry["versions"]}
+    if files & served:
+        return False
+    served |= files
+    return True
+
+
 def write_fixture(root: Path, chosen: list[dict[str, Any]]) -> tuple[Path, Path]:
-    """The registry folder the server reads, and the base and head lockfiles."""
+    """The registry folder the server reads, and the base and head lockfiles (npm's layout)."""
     (root / "registry" / "tarballs").mkdir(parents=True)
+    served: set[str] = set()
+    chosen = [e for e in chosen if _claim(served, e)]
     for entry in chosen:
         name = entry["name"]
         versions = {}
         for version, info in entry["versions"].items():
-            shutil.copy(STORE / "tarballs" / info["file"], root / "registry" / "tarballs")
+            file = npm_file_name(name, version)
+            shutil.copy(STORE / "tarballs" / info["file"], root / "registry" / "tarballs" / file)
             versions[version] = {
                 "name": name,
                 "version": version,
-                "scripts": info["scripts"],
-                "dependencies": info["dependencies"],
+                **info["manifest"],
                 "dist": {
-                    "tarball": "{registry}" + f"{name}/-/{info['file']}",
+                    "tarball": "{registry}" + f"{name}/-/{file}",
                     "integrity": info["integrity"],
                     "shasum": info["shasum"],
                 },
@@ -143,7 +166,8 @@ def write_fixture(root: Path, chosen: list[dict[str, Any]]) -> tuple[Path, Path]
             info = entry["versions"][version]
             packages[f"node_modules/{entry['name']}"] = {
                 "version": version,
-                "resolved": f"{LOCKFILE_HOST}{entry['name']}/-/{info['file']}",
+                "resolved": f"{LOCKFILE_HOST}{entry['name']}/-/"
+                + npm_file_name(entry["name"], version),
                 "integrity": info["integrity"],
             }
         path = root / side / "package-lock.json"
@@ -199,9 +223,11 @@ def main() -> None:
           f"served from 127.0.0.1 with {args.latency * 1000:.0f} ms added latency\n")
     print(table(rows))
     print(f"\nverdict findings by severity: {by_severity or 'none'}")
-    for finding in verdicts:
-        if finding["severity"] in ("high", "critical"):
-            print(f"  {finding['severity']}: {finding['package']['name']}: {finding['message']}")
+    failing = [f for f in report["findings"] if f["severity"] in ("high", "critical")]
+    print(f"findings at high or worse, any check: {len(failing)}")
+    for finding in failing:
+        name = (finding.get("package") or {}).get("name", "")
+        print(f"  {finding['severity']} [{finding['check']}] {name}: {finding['message'][:160]}")
     print("\nReproduce: " + shlex.join(["python", "benchmarks/bench_pr.py", "--packages",
                                        str(args.packages), "--repeat", str(args.repeat)]))
 
