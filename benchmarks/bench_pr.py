@@ -223,6 +223,8 @@ def main() -> None:
           f"served from 127.0.0.1 with {args.latency * 1000:.0f} ms added latency\n")
     print(table(rows))
     print(f"\nverdict findings by severity: {by_severity or 'none'}")
+    for finding in verdicts:
+        print(f"  {finding['severity']}: {finding['package']['name']}: {finding['message'][:150]}")
     failing = [f for f in report["findings"] if f["severity"] in ("high", "critical")]
     print(f"findings at high or worse, any check: {len(failing)}")
     for finding in failing:

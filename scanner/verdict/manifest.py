@@ -105,13 +105,53 @@ def _resolves(path: str, files: Collection[str]) -> bool:
     return any(c in files for c in (path, f"{path}.js", f"{path}.cjs", f"{path}/index.js"))
 
 
+SHADOWED_COMMANDS = frozenset(
+    {
+        "node",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "corepack",
+        "git",
+        "sh",
+        "bash",
+        "zsh",
+        "env",
+        "ls",
+        "cp",
+        "mv",
+        "rm",
+        "cat",
+        "curl",
+        "wget",
+        "ssh",
+        "scp",
+        "sudo",
+        "python",
+        "python3",
+        "pip",
+        "make",
+        "docker",
+        "kubectl",
+        "gpg",
+        "tar",
+        "gzip",
+    }
+)
+"""Commands a package's ``bin`` can shadow: npm puts every dependency's bin entries first on
+the PATH of the project's scripts, so a bin named ``git`` runs instead of git."""
+
+
 def entry_point_notes(
     old: Mapping[str, object],
     new: Mapping[str, object],
     old_files: Collection[str],
     package_json: bytes = b"",
 ) -> list[Note]:
-    """``main`` and ``bin`` changes, weighed by whether the old version had the new target."""
+    """``main`` and ``bin`` changes. The code an entry point reaches is judged with the rest of
+    the package, so a moved entry point is itself only worth noting (low); a new bin named like
+    a system command the package is not named after shadows that command (high)."""
     notes: list[Note] = []
     before, after = normalized_main(old), normalized_main(new)
     if before != after:
@@ -119,7 +159,7 @@ def entry_point_notes(
         notes.append(
             Note(
                 "main-changed",
-                Severity.LOW if known else Severity.MEDIUM,
+                Severity.LOW,
                 "package.json",
                 key_line(package_json, "main"),
                 f"main changes from {before!r} to {after!r}"
@@ -129,16 +169,24 @@ def entry_point_notes(
     old_bin, new_bin = normalized_bin(old), normalized_bin(new)
     changed = {k: v for k, v in new_bin.items() if old_bin.get(k) != v}
     if changed:
-        unknown = [v for v in changed.values() if not _resolves(v, old_files)]
+        own = str(new.get("name") or "").rsplit("/", 1)[-1]
+        shadowing = sorted(
+            k for k in changed if k in SHADOWED_COMMANDS and k != own and k not in old_bin
+        )
         shown = ", ".join(f"{k} -> {v}" for k, v in sorted(changed.items()))
         notes.append(
             Note(
                 "bin-changed",
-                Severity.MEDIUM if unknown else Severity.LOW,
+                Severity.HIGH if shadowing else Severity.LOW,
                 "package.json",
                 key_line(package_json, "bin"),
                 f"bin adds or changes {shown}"
-                + (f" ({', '.join(unknown)} not in the previous version)" if unknown else ""),
+                + (
+                    f"; {', '.join(shadowing)} shadows the system command for every script of "
+                    "the project"
+                    if shadowing
+                    else ""
+                ),
             )
         )
     return notes

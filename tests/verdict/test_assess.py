@@ -111,16 +111,31 @@ def test_tarball_scripts_the_registry_does_not_show_are_manifest_confusion() -> 
     assert "install scripts" in confusion[0].text
 
 
-def test_main_moved_to_a_file_the_old_version_had_is_low_and_dot_slash_is_no_change() -> None:
+def test_a_moved_main_is_low_and_dot_slash_is_no_change() -> None:
     old = _archive("p", "1.0.0", main="index.js", files={"index.js": "", "lib/a.js": ""})
     same = _archive("p", "1.0.1", main="./index.js", files={"index.js": "", "lib/a.js": ""})
     assert judge_archives(old, same, now=NOW, profiler=_profiles({})).reasons == ()
     moved = _archive("p", "1.0.1", main="lib/a.js", files={"index.js": "", "lib/a.js": ""})
     reasons = judge_archives(old, moved, now=NOW, profiler=_profiles({})).reasons
     assert [(r.rule, r.severity) for r in reasons] == [("main-changed", Severity.LOW)]
+    # The code behind a new main is judged with the rest of the package; the move is a note.
     fresh = _archive("p", "1.0.1", main="lib/b.js", files={"index.js": "", "lib/b.js": ""})
     reasons = judge_archives(old, fresh, now=NOW, profiler=_profiles({})).reasons
-    assert [(r.rule, r.severity) for r in reasons] == [("main-changed", Severity.MEDIUM)]
+    assert [(r.rule, r.severity) for r in reasons] == [("main-changed", Severity.LOW)]
+    assert "a file the previous version did not have" in reasons[0].text
+
+
+def test_a_new_bin_that_shadows_a_system_command_is_high() -> None:
+    old = _archive("p", "1.0.0", bin={"p": "cli.js"}, files={"cli.js": ""})
+    shadow = _archive("p", "1.0.1", bin={"p": "cli.js", "git": "cli.js"}, files={"cli.js": ""})
+    (reason,) = judge_archives(old, shadow, now=NOW, profiler=_profiles({})).reasons
+    assert (reason.rule, reason.severity) == ("bin-changed", Severity.HIGH)
+    assert "git shadows the system command" in reason.text
+    own = _archive("npm", "1.0.1", bin={"npm": "cli.js"}, files={"cli.js": ""})
+    (reason,) = judge_archives(
+        _archive("npm", "1.0.0"), own, now=NOW, profiler=_profiles({})
+    ).reasons
+    assert reason.severity is Severity.LOW  # npm's own bin is npm
 
 
 def test_a_downgrade_is_never_profiled_or_diffed() -> None:
