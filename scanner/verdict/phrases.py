@@ -35,6 +35,10 @@ _WITH_TARGET: dict[Capability, str] = {
     Capability.DECODED_EXEC: "passes decoded data to {}",
     Capability.FILE_WRITE: "writes to {}",
 }
+_DETAIL_PHRASES = {
+    (Capability.NETWORK, "spawn:"): "downloads with {}",
+    (Capability.PROCESS_SPAWN, "shell:"): "starts a shell ({})",
+}
 
 _ZONE_PLACE = {
     Zone.INSTALL: "install-time code",
@@ -56,6 +60,9 @@ _ENV_USE = {
 def phrase(signal: Signal) -> str:
     if signal.capability is Capability.ENV_ALL:
         return _ENV_USE.get(signal.detail or "", "passes the whole environment on")
+    for (capability, prefix), shaped in _DETAIL_PHRASES.items():
+        if signal.capability is capability and (signal.detail or "").startswith(prefix):
+            return shaped.format((signal.detail or "")[len(prefix) :])
     template = _WITH_TARGET.get(signal.capability)
     if template and signal.detail:
         detail = signal.detail if len(signal.detail) <= _MAX_TARGET else signal.detail[:59] + "…"

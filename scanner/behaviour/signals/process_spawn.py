@@ -12,6 +12,12 @@ Why: running ``curl``, ``powershell`` or a dropped binary is how install-time pa
 beyond Node (the 2021 ua-parser-js hijack started a miner this way). Many ordinary tools spawn
 (bundlers, test runners, git wrappers), so the verdict reads it as a *new* capability.
 
+What is spawned counts too, when the command is written in the call: a downloader (``curl``,
+``wget``, ``bitsadmin``, ``certutil``, PowerShell's ``Invoke-WebRequest``) anywhere in the
+command line is network access (``network`` with detail ``spawn:<program>``), and a shell
+program (``/bin/sh``, ``bash``, ``cmd.exe``, ``powershell``) is ``process-spawn`` with detail
+``shell:<program>``: a shell wired to a socket is a reverse shell.
+
 Ignores: the word child_process in comments, strings other than a module specifier, and
 property names; ``exec`` and ``spawn`` called on anything that is not child_process (regex
 ``.exec()`` is everywhere).
@@ -28,7 +34,7 @@ from scanner.behaviour.model import Capability
 from scanner.behaviour.references import run_references
 from scanner.behaviour.signals._modules import module_table, package_name
 from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
-from scanner.behaviour.syntax import arguments, literal_string
+from scanner.behaviour.syntax import arguments, descendants, literal_string, template_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -52,6 +58,32 @@ SPAWN_FUNCTIONS = frozenset(
 # Calls that can run a file of the package: child_process's and the libraries' usual names.
 _RUNNING_NAMES = SPAWN_FUNCTIONS | {"execa", "execaSync", "execaNode", "execaCommand", "sync"}
 _BINDINGS = ("process.binding", "process._linkedBinding")
+DOWNLOADERS = frozenset(
+    {"curl", "wget", "bitsadmin", "certutil", "iwr", "invoke-webrequest", "invoke-restmethod"}
+)
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "powershell", "pwsh"})
+_WORD = re.compile(r"[A-Za-z0-9_.\-/\\:]+")
+_MAX_COMMAND_NODES = 40
+
+
+def _program(word: str) -> str:
+    """``/usr/bin/curl`` -> ``curl``, ``C:\\Windows\\cmd.exe`` -> ``cmd``."""
+    base = re.split(r"[/\\]", word)[-1].lower()
+    return base[:-4] if base.endswith(".exe") else base
+
+
+def command_texts(node: Node, data: bytes) -> list[str]:
+    """The literal text of a command argument: a string, a template's fixed parts, or each
+    branch of a conditional (``win ? 'cmd.exe' : '/bin/sh'``)."""
+    texts: list[str] = []
+    for item in descendants(node, _MAX_COMMAND_NODES):
+        if item.type == "string":
+            value = literal_string(item, data)
+            if value is not None:
+                texts.append(value)
+        elif item.type == "template_string":
+            texts.append(template_text(item, data))
+    return texts
 
 
 class ProcessSpawnDetector(Detector):
@@ -85,6 +117,7 @@ class ProcessSpawnDetector(Detector):
         library = package_name(name.split(".", 1)[0]) in SPAWN_LIBRARIES
         if (head == "child_process" and last in SPAWN_FUNCTIONS) or library:
             self.ctx.references.extend(run_references(self.ctx, node))
+            self._what_runs(node)
             return
         if name not in _BINDINGS:
             return
@@ -92,6 +125,18 @@ class ProcessSpawnDetector(Detector):
         name = literal_string(args[0], self.ctx.data) if args else None
         if name is None or name.startswith(("spawn", "process_wrap")):
             self.ctx.emit(Capability.PROCESS_SPAWN, node, detail="spawn binding")
+
+    def _what_runs(self, node: Node) -> None:
+        args = arguments(node)
+        if not args:
+            return
+        texts = command_texts(args[0], self.ctx.data)
+        firsts = {_program(m.group()) for t in texts if (m := _WORD.search(t))}
+        words = {_program(w) for t in texts for w in _WORD.findall(t)}
+        for program in sorted(firsts & SHELLS):
+            self.ctx.emit(Capability.PROCESS_SPAWN, node, detail=f"shell:{program}")
+        for program in sorted(words & DOWNLOADERS):
+            self.ctx.emit(Capability.NETWORK, node, detail=f"spawn:{program}")
 
     def _new(self, node: Node) -> None:
         constructor = node.child_by_field_name("constructor")

