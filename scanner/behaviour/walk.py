@@ -11,6 +11,7 @@ lets each finish in order. No detector walks the tree itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import FileContext, ModuleRef, StringLiteral
@@ -42,6 +43,7 @@ _CORE_TYPES = frozenset(
     }
 )
 _STRING_TYPES = ("string", "template_string")
+_SOURCE_ORDER = attrgetter("start_byte", "end_byte")
 _MODULE_CALL_STARTS = (b"require", b"import", b"module", b"(")
 # Where the name an ``On`` handler filters on sits, per node type.
 _NAMED_FIELDS = {
@@ -72,6 +74,11 @@ def walk(ctx: FileContext, tree: Tree, grammar: Grammar, specs: Sequence[SignalS
     if wants_regexes:
         wanted.add("regex")
     captures = run_query(node_query(grammar, frozenset(wanted)), tree.root_node)
+    for nodes in captures.values():
+        # tree-sitter does not return captures in source order (nor the same order for the
+        # same tree every time): sorted, the first occurrence is the evidence, and state that
+        # detectors keep in order (aliases, the first hook) is the same on every run.
+        nodes.sort(key=_SOURCE_ORDER)
     ctx.root = tree.root_node
 
     _record_bindings(ctx, captures)
