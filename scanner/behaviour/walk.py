@@ -74,11 +74,11 @@ def walk(ctx: FileContext, tree: Tree, grammar: Grammar, specs: Sequence[SignalS
     if wants_regexes:
         wanted.add("regex")
     captures = run_query(node_query(grammar, frozenset(wanted)), tree.root_node)
-    for nodes in captures.values():
+    for captured in captures.values():
         # tree-sitter does not return captures in source order (nor the same order for the
         # same tree every time): sorted, the first occurrence is the evidence, and state that
         # detectors keep in order (aliases, the first hook) is the same on every run.
-        nodes.sort(key=_SOURCE_ORDER)
+        captured.sort(key=_SOURCE_ORDER)
     ctx.root = tree.root_node
 
     _record_bindings(ctx, captures)
