@@ -25,11 +25,16 @@ from scanner.behaviour.parser import (
     parse,
 )
 from scanner.behaviour.signals import all_signals, code_signals
+from scanner.behaviour.signals.base import SignalSpec
+from scanner.behaviour.triggers import FileText, has_spelling_escape
 from scanner.behaviour.walk import walk
 
 MOSTLY_ERRORS = 0.5
 """Above this share of bytes in syntax errors the tree is not trusted at all."""
 MEMO_ENTRIES = 20_000
+PREFILTER_MAX_BYTES = 128 * 1024
+"""Larger files are parsed with every detector: they nearly always have some trigger, and the
+pre-filter's pass over their bytes would only add to the parse."""
 _BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 
@@ -74,6 +79,14 @@ def analyse_code(path: str, data: bytes, *, max_parse_bytes: int = MAX_PARSE_BYT
     return result
 
 
+def analyse_unfiltered(
+    path: str, data: bytes, *, max_parse_bytes: int = MAX_PARSE_BYTES
+) -> FileAnalysis:
+    """:func:`analyse_code` without the pre-filter: always parsed, every detector run, not
+    memoised. The reference the pre-filter is tested against (tests/behaviour/test_triggers.py)."""
+    return _analyse(data, grammar_for(path), max_parse_bytes, path.count("/"), prefilter=False)
+
+
 def memo_key(path: str, data: bytes, max_parse_bytes: int = MAX_PARSE_BYTES) -> MemoKey:
     """Content identity for this process: Python's keyed bytes hash (cached on the object,
     a third of the cost of SHA-256) and the length; how the file is read (grammar, cap)."""
@@ -89,16 +102,30 @@ def recall(key: MemoKey) -> FileAnalysis | None:
     return _memo.get(key)
 
 
-def _analyse(data: bytes, grammar: Grammar, max_parse_bytes: int, depth: int) -> FileAnalysis:
+def _analyse(
+    data: bytes, grammar: Grammar, max_parse_bytes: int, depth: int, *, prefilter: bool = True
+) -> FileAnalysis:
     minified = is_minified(data)
     if len(data) > max_parse_bytes:
         over = f"{_size(len(data))}, over the {_size(max_parse_bytes)} parse cap"
         return _by_patterns(data, f"{over}: text patterns used", minified)
     if _looks_binary(data):
         return _by_patterns(data, "not text (NUL or control bytes): text patterns used", minified)
+    if prefilter and len(data) <= PREFILTER_MAX_BYTES and not has_spelling_escape(data):
+        text = FileText(data)
+        specs = code_signals(text)
+        if not specs:
+            # No signal can be found here (the triggers are necessary conditions, of the
+            # patterns too), and computed-require's trigger did not hold, so every module
+            # reference has a shape module_references reads.
+            modules = text.module_references()
+            assert modules is not None
+            return FileAnalysis((), True, None, modules, minified)
+    else:
+        specs = tuple(spec for spec in all_signals() if spec.detector is not None)
     source = b"   " + data[3:] if data.startswith(_BOM) else data
     try:
-        return _parsed(data, source, grammar, minified, depth)
+        return _parsed(data, source, grammar, minified, depth, specs)
     except ParseTimeout:
         note = f"parsing took over {PARSE_SECONDS:.0f} s: text patterns used"
         return _by_patterns(data, note, minified)
@@ -114,7 +141,12 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _parsed(
-    data: bytes, source: bytes, grammar: Grammar, minified: bool, depth: int
+    data: bytes,
+    source: bytes,
+    grammar: Grammar,
+    minified: bool,
+    depth: int,
+    specs: tuple[SignalSpec, ...],
 ) -> FileAnalysis:
     tree = parse(source, grammar)
     errors = error_ranges(tree.root_node) if tree.root_node.has_error else []
@@ -128,7 +160,7 @@ def _parsed(
         where = f"syntax error at line {errors[0][2]}"
         return _by_patterns(data, f"not parseable ({where}): text patterns used", minified)
     ctx = FileContext(path="", data=source, depth=depth)
-    walk(ctx, tree, grammar, code_signals(data))
+    walk(ctx, tree, grammar, specs)
     note: str | None = None
     parsed = True
     if errors:

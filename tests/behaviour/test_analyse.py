@@ -73,7 +73,7 @@ def test_a_byte_order_mark_is_not_a_syntax_error() -> None:
     assert result.parsed and result.note is None
 
 
-def test_one_walk_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_walk_per_file(monkeypatch: pytest.MonkeyPatch, single_analysis: None) -> None:
     calls: list[object] = []
     real = parser.run_query
 
@@ -88,7 +88,9 @@ def test_one_walk_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(calls) == 1
 
 
-def test_identical_content_is_analysed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_identical_content_is_analysed_once(
+    monkeypatch: pytest.MonkeyPatch, single_analysis: None
+) -> None:
     parses: list[bytes] = []
     real = analyse_module.parse
 

@@ -110,7 +110,7 @@ def test_an_unreadable_manifest_is_noted() -> None:
 
 
 def test_a_file_unchanged_between_versions_is_analysed_once(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, single_analysis: None
 ) -> None:
     parsed: list[bytes] = []
     real = analyse_module.parse

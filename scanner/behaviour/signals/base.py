@@ -4,7 +4,7 @@ patterns used in its place where a file could not be parsed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -116,6 +116,38 @@ def grouped(
     return FallbackPattern(re.compile(regex, flags), describe, **options)
 
 
+def words(names: str | Iterable[str]) -> frozenset[bytes]:
+    """Pieces for a :class:`Trigger`, from a space-separated string or names."""
+    items = names.split() if isinstance(names, str) else names
+    return frozenset(name.encode() for name in items)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A necessary condition of a detection, tested on a file's bytes before anything is parsed.
+
+    It holds when any of its ``words``, ``texts``, ``folded``, ``folded_texts`` or ``tests``
+    holds, and every trigger in ``requires`` holds too. Everything is tested on the file's bytes
+    and, when the file has escapes that could spell a name (``'\\x65val'``), on the same bytes
+    with every escape replaced by what it denotes (:mod:`scanner.behaviour.triggers`), so a
+    string literal's value is always a substring of something tested.
+    """
+
+    words: frozenset[bytes] = frozenset()
+    """Pieces (maximal runs of ASCII letters and digits) that must occur whole, case-sensitively:
+    ``b"eval"`` holds for ``eval(x)`` and ``obj['eval']`` but not for ``evaluate``. A name a
+    detector compares whole (a callee's last name, a module) is a piece of the file."""
+    texts: tuple[bytes, ...] = ()
+    """Byte strings that may occur anywhere (for names a pattern finds inside longer words)."""
+    folded: frozenset[bytes] = frozenset()
+    """Lower-case pieces of the lower-cased file (hosts, compared case-insensitively)."""
+    folded_texts: tuple[bytes, ...] = ()
+    """Lower-case byte strings of the lower-cased file."""
+    tests: tuple[Callable[[bytes], bool], ...] = ()
+    """Other C-speed tests of the bytes (runs of a character class, a count)."""
+    requires: tuple[Trigger, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class SignalSpec:
     id: str
@@ -126,9 +158,11 @@ class SignalSpec:
     """None for signals found from bytes rather than the syntax tree (native binaries)."""
     doc: str
     """The module docstring: what it detects, why it matters, what it deliberately ignores."""
-    keywords: tuple[tuple[bytes, ...], ...] = ()
-    """Groups of byte strings; the detector runs on a file only when every group has one of its
-    strings in the file (a cheap C-level test that skips most files for most signals)."""
+    triggers: tuple[Trigger, ...] = ()
+    """Necessary conditions: a file in which none holds cannot give this signal, by its
+    detector or by its patterns (:mod:`scanner.behaviour.triggers`). The detector runs only on
+    files where one holds, and a file where no signal's trigger holds is not parsed at all.
+    tests/behaviour/test_triggers.py checks that on real packages and every test snippet."""
     patterns: tuple[FallbackPattern, ...] = ()
     modules: Mapping[str, str] = field(default_factory=dict)
     """Module or package name -> detail, for the fallback's require/import pass (which emits
@@ -136,15 +170,8 @@ class SignalSpec:
     order: int = 50
     """Detectors finish in this order: combinations (skimmer) come after what they combine."""
 
-    def applies_to(self, data: bytes, seen: dict[bytes, bool] | None = None) -> bool:
-        """``seen``: key -> present, shared by the specs checked on one file (several name
-        the same keys, and each absent key costs a search of the whole file)."""
-        known = {} if seen is None else seen
+    def applies_to(self, data: bytes) -> bool:
+        """Whether one of the triggers holds in ``data`` (see :func:`fires` for many specs)."""
+        from scanner.behaviour.triggers import FileText
 
-        def present(key: bytes) -> bool:
-            found = known.get(key)
-            if found is None:
-                found = known[key] = key in data
-            return found
-
-        return all(any(present(key) for key in group) for group in self.keywords)
+        return FileText(data).fires(self.triggers)

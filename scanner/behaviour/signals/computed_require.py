@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, SignalSpec
+from scanner.behaviour.signals.base import Detector, SignalSpec, Trigger
 from scanner.behaviour.syntax import arguments, string_value, unwrap
+from scanner.behaviour.triggers import unexplained_module_reference
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -71,6 +72,6 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.COMPUTED_REQUIRE,),
     detector=ComputedRequireDetector,
     doc=__doc__ or "",
-    keywords=((b"require", b"import"),),
+    triggers=(Trigger(tests=(unexplained_module_reference,)),),
     # The fallback's shared require/import pass reports computed arguments itself.
 )

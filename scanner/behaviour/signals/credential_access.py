@@ -30,7 +30,15 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import StringLiteral
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, FallbackPattern, Outcome, SignalSpec
+from scanner.behaviour.signals.base import (
+    Detector,
+    FallbackPattern,
+    Outcome,
+    SignalSpec,
+    Trigger,
+    words,
+)
+from scanner.behaviour.triggers import extension_id
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -191,6 +199,38 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.CREDENTIAL_ACCESS,),
     detector=CredentialAccessDetector,
     doc=__doc__ or "",
+    triggers=(
+        # What each pattern needs, never a "/" (a backslash can stand for it): the pieces that
+        # are whole wherever a pattern matches (``.npmrc`` has the piece ``npmrc``), the texts
+        # that can sit inside longer pieces; Discord token regexes; extension ids.
+        Trigger(
+            words=words(
+                "npmrc ssh rsa dsa ecdsa ed25519 aws azure kube docker credentials key4 logins"
+                " Firefox discord discordcanary discordptb discorddevelopment wallet Exodus"
+                " Electrum shadow Cookies leveldb"
+            ),
+            texts=(
+                b"gcloud",
+                b"cookies.sqlite",
+                b"exodus.wallet",
+                b"electrum",
+                b"keystore",
+                b"solana",
+                b"keychain",
+                b"Keychains",
+                b"-password",
+                b"mfa",
+            ),
+            tests=(extension_id,),
+        ),
+        Trigger(words=words("Data"), requires=(Trigger(texts=(b"Login Data", b"Web Data")),)),
+        Trigger(words=words("User"), requires=(Trigger(texts=(b"User Data",)),)),
+        Trigger(words=words("Storage"), requires=(Trigger(texts=(b"Local Storage",)),)),
+        Trigger(words=words("State"), requires=(Trigger(texts=(b"Local State",)),)),
+        Trigger(
+            words=words("27"), requires=(Trigger(words=words("24")), Trigger(words=words("6")))
+        ),
+    ),
     patterns=(
         _credential(b".npmrc"),
         FallbackPattern(re.compile(b"nkbihfbeogaeaoehlefnkodbefgpgknn"), _extension, lean=False),

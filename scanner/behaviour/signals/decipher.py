@@ -18,7 +18,16 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed, grouped
+from scanner.behaviour.signals.base import (
+    Detector,
+    Handler,
+    On,
+    SignalSpec,
+    Trigger,
+    fixed,
+    grouped,
+    words,
+)
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -56,7 +65,10 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.DECIPHER,),
     detector=DecipherDetector,
     doc=__doc__ or "",
-    keywords=((b"Decipher", b"Decrypt", b"decrypt"),),
+    triggers=(
+        Trigger(texts=(b"createDecipher",), words=words("privateDecrypt publicDecrypt")),
+        Trigger(texts=(b"subtle",), requires=(Trigger(words=words("decrypt")),)),
+    ),
     patterns=(
         grouped(
             Capability.DECIPHER,

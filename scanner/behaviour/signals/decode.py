@@ -31,7 +31,7 @@ from scanner.behaviour.signals.base import (
     Outcome,
     SignalSpec,
 )
-from scanner.behaviour.signals.decoded_exec import sink_before
+from scanner.behaviour.signals.decoded_exec import DECODE_TRIGGERS, sink_before
 from scanner.behaviour.signals.dynamic_code import global_name
 from scanner.behaviour.syntax import arguments, callee, literal_string, unwrap
 
@@ -147,7 +147,7 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.DECODE,),
     detector=DecodeDetector,
     doc=__doc__ or "",
-    keywords=((b"Buffer", b"atob", b"fromCharCode", b"ecode", b"update", b"final"),),
+    triggers=DECODE_TRIGGERS,
     order=10,
     patterns=(
         FallbackPattern(

@@ -22,11 +22,11 @@ signal is for the loader shapes above, not general taint tracking.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, SignalSpec
+from scanner.behaviour.signals.base import Detector, SignalSpec, Trigger, words
 from scanner.behaviour.signals.dynamic_code import dynamic_code_kind
 from scanner.behaviour.signals.process_spawn import SPAWN_FUNCTIONS
 from scanner.behaviour.syntax import (
@@ -55,6 +55,21 @@ _PATTERN_SINKS = {
     "exec": "child_process",
     "spawn": "child_process",
 }
+DECODE_TRIGGERS = (
+    # The decode signal's triggers (declared here, where decode.py already looks for sinks):
+    # Buffer (also buffer.Buffer), atob, fromCharCode (the detector takes any name ending with
+    # it), a decipher's update/final; a base64 library's decode.
+    Trigger(words=words("atob"), texts=(b"Buffer", b"fromCharCode", b"createDecipher")),
+    Trigger(words=words("decode"), requires=(Trigger(folded_texts=(b"base64",)),)),
+)
+_SINK = Trigger(
+    words=words(
+        "eval Function require import runInThisContext runInNewContext runInContext"
+        " compileFunction Script SourceTextModule"
+    )
+    | words(SPAWN_FUNCTIONS),
+    texts=(b"_compile",),
+)
 _STOP = frozenset({"program", "statement_block", "class_body", "switch_body"})
 
 
@@ -265,20 +280,9 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.DECODED_EXEC,),
     detector=DecodedExecDetector,
     doc=__doc__ or "",
-    keywords=(
-        (b"Buffer", b"atob", b"fromCharCode", b"ecode", b"Decipher"),
-        (
-            b"eval",
-            b"Function",
-            b"require",
-            b"import",
-            b"runIn",
-            b"Script",
-            b"_compile",
-            b"exec",
-            b"spawn",
-            b"fork",
-        ),
+    # A decode (found by the decode signal, whose detector runs first) and a sink.
+    triggers=tuple(
+        replace(decode, requires=(*decode.requires, _SINK)) for decode in DECODE_TRIGGERS
     ),
     order=60,
     # Found by text through the decode signal's patterns (a sink right before a decode).

@@ -15,7 +15,7 @@ from __future__ import annotations
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals._modules import module_table
-from scanner.behaviour.signals.base import Detector, SignalSpec
+from scanner.behaviour.signals.base import Detector, SignalSpec, Trigger, words
 
 DNS_MODULES = ("dns", "dns/promises")
 
@@ -34,6 +34,6 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.DNS,),
     detector=DnsDetector,
     doc=__doc__ or "",
-    keywords=((b"dns",),),
+    triggers=(Trigger(words=words("dns")),),
     modules=module_table(DNS_MODULES),
 )

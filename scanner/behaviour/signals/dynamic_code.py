@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
+from scanner.behaviour.signals.base import (
+    Detector,
+    Handler,
+    On,
+    SignalSpec,
+    Trigger,
+    fixed,
+    words,
+)
 from scanner.behaviour.syntax import GLOBAL_OBJECTS, arguments, string_value, unwrap
 
 if TYPE_CHECKING:
@@ -79,6 +87,30 @@ def _all_literal(ctx: FileContext, args: list[Node]) -> bool:
     return bool(args) and all(string_value(unwrap(a), ctx.data) is not None for a in args)
 
 
+_FUNCTION = re.compile(rb"(?<![\w$])Function(?![\w$])\s*(.?)")
+_CALLEE_NEXT = frozenset(b"()`?!<'\"/a")
+
+
+def function_callee(data: bytes) -> bool:
+    """Whether ``Function`` can be called or constructed here: some ``Function`` is followed
+    by what can follow a callee (``(``, a template, ``?.``, ``)`` of ``(0, Function)``, a
+    quote of ``obj['Function']``, a comment, ``as``/``!`` casts), or the file has ``new`` (after
+    which anything but ``.`` and ``[`` can follow). ``Function.prototype`` and JSDoc's
+    ``{Function}`` in a file without ``new`` cannot."""
+    has_new: bool | None = None
+    for match in _FUNCTION.finditer(data):
+        following = match.group(1)
+        if following and following[0] in _CALLEE_NEXT:
+            return True
+        if following in (b".", b"["):
+            continue
+        if has_new is None:
+            has_new = re.search(rb"(?<![\w$])new(?![\w$])", data) is not None
+        if has_new:
+            return True
+    return False
+
+
 class DynamicCodeDetector(Detector):
     wants_modules = True
 
@@ -128,19 +160,18 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.DYNAMIC_CODE,),
     detector=DynamicCodeDetector,
     doc=__doc__ or "",
-    keywords=(
-        (
-            b"eval",
-            b"Function",
-            b"runIn",
-            b"compileFunction",
-            b"Script",
-            b"_compile",
-            b"extensions",
-            b"setTimeout",
-            b"setInterval",
-            b"data:",
+    triggers=(
+        # ``_compile`` and ``vm.Script`` have the pieces ``compile`` and ``Script``; the
+        # patterns find ``runIn...Context`` and ``compileFunction`` in longer names.
+        Trigger(
+            words=words(
+                "eval runInThisContext runInNewContext runInContext compileFunction Script"
+                " SourceTextModule setTimeout setInterval extensions compile"
+            ),
+            texts=(b"runIn", b"compileFunction"),
         ),
+        Trigger(words=words("data"), requires=(Trigger(texts=(b"data:",)),)),
+        Trigger(words=words("Function"), requires=(Trigger(tests=(function_callee,)),)),
     ),
     patterns=(
         fixed(Capability.DYNAMIC_CODE, rb"eval(?<![\w$.]eval)\s*\(", "eval"),

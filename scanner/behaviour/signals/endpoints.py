@@ -14,6 +14,9 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from scanner.behaviour.signals.base import Trigger, words
+from scanner.behaviour.triggers import raw_ip
+
 # category -> hosts
 HOSTS: dict[str, tuple[str, ...]] = {
     "webhook": (
@@ -88,6 +91,24 @@ WEBHOOK_PATHS: dict[str, str] = {
 }
 CLOUD_METADATA = ("169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254")
 
+_GENERIC_LABELS = frozenset({"api", "hooks", "file", "temp", "paste", "transfer"})
+
+
+def _endpoint_trigger() -> Trigger:
+    """What :func:`endpoint_details` needs in the lower-cased text. A listed host is matched
+    whole (no letter, digit or ``-`` around it), so the first piece of its first label is a
+    piece of the text; hosts whose first piece is a common word are searched whole."""
+    pieces: set[str] = {"discord", "discordapp"}  # the webhook URLs
+    texts: list[bytes] = [host.encode() for host in CLOUD_METADATA]
+    for host in sorted(_CATEGORY):
+        first = re.split(r"[^a-z0-9]", host)[0]
+        if first in _GENERIC_LABELS:
+            texts.append(host.encode())
+        else:
+            pieces.add(first)
+    return Trigger(folded=words(pieces), folded_texts=tuple(texts), tests=(raw_ip,))
+
+
 _CATEGORY = {host: category for category, hosts in HOSTS.items() for host in hosts}
 # No repeated label group before the host: a string of thousands of "a." must not backtrack.
 # The look-behind lets a subdomain's dot through and stops a longer name ("mywebhook.site").
@@ -136,3 +157,6 @@ def _public_ip(address: str) -> bool:
     # Loopback, private, link-local, documentation (TEST-NET) and reserved ranges are examples
     # and local services, not somewhere to send data; the metadata address is matched above.
     return ip.is_global and not ip.is_multicast
+
+
+ENDPOINT_TRIGGER = _endpoint_trigger()

@@ -39,6 +39,8 @@ from scanner.behaviour.signals.base import (
     On,
     Outcome,
     SignalSpec,
+    Trigger,
+    words,
 )
 from scanner.behaviour.syntax import literal_string, unwrap
 
@@ -303,6 +305,13 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.ENV_ALL, Capability.ENV_SECRET, Capability.ENV_NAMED),
     detector=EnvironmentDetector,
     doc=__doc__ or "",
-    keywords=((b"env",),),
+    triggers=(
+        # process.env, Bun.env, Deno.env (also as process['env']); the pattern's
+        # ``process.env`` may end a longer name.
+        Trigger(
+            words=words("env"),
+            requires=(Trigger(words=words("Bun Deno"), texts=(b"process",)),),
+        ),
+    ),
     patterns=(FallbackPattern(re.compile(rb"process\s*\.\s*env\b"), _env_use),),
 )

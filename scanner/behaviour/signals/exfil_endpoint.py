@@ -24,7 +24,7 @@ import re
 from scanner.behaviour.context import StringLiteral
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals.base import Detector, FallbackPattern, Outcome, SignalSpec
-from scanner.behaviour.signals.endpoints import endpoint_details
+from scanner.behaviour.signals.endpoints import ENDPOINT_TRIGGER, endpoint_details
 
 _MAX_LENGTH = 4096
 
@@ -69,6 +69,7 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.EXFIL_ENDPOINT,),
     detector=ExfilEndpointDetector,
     doc=__doc__ or "",
+    triggers=(ENDPOINT_TRIGGER,),
     patterns=(
         FallbackPattern(re.compile(rb"://"), _url),
         *(

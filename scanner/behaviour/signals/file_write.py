@@ -36,7 +36,9 @@ from scanner.behaviour.signals.base import (
     On,
     Outcome,
     SignalSpec,
+    Trigger,
     fixed,
+    words,
 )
 from scanner.behaviour.syntax import arguments, descendants, string_value, unwrap
 
@@ -195,7 +197,12 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.FILE_WRITE,),
     detector=FileWriteDetector,
     doc=__doc__ or "",
-    keywords=(tuple(name.encode() for name in sorted(WRITE_FUNCTIONS)),),
+    triggers=(
+        # A name only a write has, on any receiver; a generic one on fs (or fs/promises,
+        # fs-extra, graceful-fs, a local named fs, fse, ...).
+        Trigger(words=words(_DISTINCTIVE), texts=(b"createWriteStream",)),
+        Trigger(words=words(_GENERIC), requires=(Trigger(words=words(_FS_NAMES)),)),
+    ),
     patterns=(
         FallbackPattern(
             re.compile(rb"fs(?<![\w$]fs)\s*\.\s*(?:promises\s*\.\s*)?(\w+)\s*\("),

@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals._modules import module_table, package_name
-from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
+from scanner.behaviour.signals.base import (
+    Detector,
+    Handler,
+    On,
+    SignalSpec,
+    Trigger,
+    fixed,
+    words,
+)
 from scanner.behaviour.syntax import GLOBAL_OBJECTS, unwrap
 
 if TYPE_CHECKING:
@@ -47,6 +55,15 @@ NETWORK_LIBRARIES = (
 )
 GLOBAL_CALLS = {"fetch": "fetch", "navigator.sendBeacon": "sendBeacon"}
 GLOBAL_CONSTRUCTORS = ("XMLHttpRequest", "WebSocket", "EventSource")
+NETWORK_TRIGGER = Trigger(
+    # The modules, a piece of each library's name, the global fetch; the constructors and
+    # sendBeacon also as text (the patterns find them inside longer names).
+    words=words(
+        "http https http2 net tls dgram axios fetch undici got request superagent needle ws ky"
+        " phin socket sendBeacon"
+    ),
+    texts=(b"XMLHttpRequest", b"WebSocket", b"EventSource", b"sendBeacon"),
+)
 
 
 class NetworkDetector(Detector):
@@ -98,30 +115,7 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.NETWORK,),
     detector=NetworkDetector,
     doc=__doc__ or "",
-    # Short keys, one of which every name above contains (fewer searches of each file).
-    keywords=(
-        (
-            b"http",
-            b"net",
-            b"tls",
-            b"dgram",
-            b"fetch",
-            b"XMLHttpRequest",
-            b"WebSocket",
-            b"EventSource",
-            b"sendBeacon",
-            b"axios",
-            b"undici",
-            b"got",
-            b"request",
-            b"superagent",
-            b"needle",
-            b"ws",
-            b"ky",
-            b"phin",
-            b"socket.io",
-        ),
-    ),
+    triggers=(NETWORK_TRIGGER,),
     modules=module_table(NETWORK_MODULES, NETWORK_LIBRARIES),
     patterns=(
         fixed(Capability.NETWORK, rb"fetch(?<![\w$.]fetch)\s*\(", "fetch", lean=False),

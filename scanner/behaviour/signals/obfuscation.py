@@ -41,9 +41,12 @@ from scanner.behaviour.signals.base import (
     On,
     Outcome,
     SignalSpec,
+    Trigger,
     fixed,
+    words,
 )
 from scanner.behaviour.syntax import arguments, member_parts
+from scanner.behaviour.triggers import long_literal, many_hex_escapes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -199,6 +202,10 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.OBFUSCATION,),
     detector=ObfuscationDetector,
     doc=__doc__ or "",
+    triggers=(
+        Trigger(texts=(b"_0x",), tests=(many_hex_escapes, long_literal)),
+        Trigger(words=words("shift"), requires=(Trigger(texts=(b"push",)),)),
+    ),
     patterns=(
         fixed(
             Capability.OBFUSCATION,

@@ -33,7 +33,15 @@ from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.references import run_references
 from scanner.behaviour.signals._modules import module_table, package_name
-from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, fixed
+from scanner.behaviour.signals.base import (
+    Detector,
+    Handler,
+    On,
+    SignalSpec,
+    Trigger,
+    fixed,
+    words,
+)
 from scanner.behaviour.syntax import arguments, descendants, literal_string, template_text
 
 if TYPE_CHECKING:
@@ -155,19 +163,13 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.PROCESS_SPAWN,),
     detector=ProcessSpawnDetector,
     doc=__doc__ or "",
-    # Short keys, one of which every name above contains (fewer searches of each file).
-    keywords=(
-        (
-            b"child_process",
-            b"binding",
-            b"Worker",
-            b"spawn",
-            b"exec",
-            b"shelljs",
-            b"zx",
-            b"pty",
-            b"child-process",
-        ),
+    triggers=(
+        # The module, a library (its name or its piece: cross-spawn, node-pty, ...) or the
+        # Worker constructor; the spawn binding (``process.binding``, ``_linkedBinding``) and
+        # its pattern (``...inding('spawn_sync')``).
+        Trigger(words=words("execa spawn shelljs tinyexec zx pty child npmcli Worker")),
+        Trigger(words=words("binding linkedBinding"), requires=(Trigger(words=words("process")),)),
+        Trigger(words=words("spawn wrap"), requires=(Trigger(texts=(b"inding",)),)),
     ),
     modules=module_table(SPAWN_MODULES, SPAWN_LIBRARIES),
     patterns=(

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from scanner.behaviour.context import FileContext, StringLiteral
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec
+from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, Trigger, words
+from scanner.behaviour.signals.network import NETWORK_TRIGGER
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -132,8 +134,34 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.SKIMMER,),
     detector=SkimmerDetector,
     doc=__doc__ or "",
-    keywords=(
-        (b"addEventListener", b".on(", b"onsubmit", b"oninput", b"onchange", b"onkey", b"onblur"),
+    # All three parts: a hook, a password or card field (compared case-insensitively, with
+    # ``_`` read as ``-``), a network call or an image beacon.
+    triggers=(
+        Trigger(
+            words=words(["addEventListener", "on", *sorted(_HANDLER_PROPERTIES)]),
+            requires=(
+                Trigger(
+                    folded_texts=(
+                        b"password",
+                        b"card",
+                        b"cvv",
+                        b"cvc",
+                        b"security",
+                        b"expiry",
+                        b"expdate",
+                        b"exp-date",
+                        b"exp_date",
+                        b"cc-",
+                        b"cc_",
+                        b"ccnum",
+                        b"ccexp",
+                        b"cccsc",
+                        b"ccname",
+                    )
+                ),
+                replace(NETWORK_TRIGGER, words=NETWORK_TRIGGER.words | words("Image")),
+            ),
+        ),
     ),
     order=90,
 )

@@ -35,7 +35,9 @@ from scanner.behaviour.signals.base import (
     On,
     Outcome,
     SignalSpec,
+    Trigger,
     fixed,
+    words,
 )
 from scanner.behaviour.syntax import GLOBAL_OBJECTS, arguments, literal_string, unwrap
 
@@ -229,7 +231,12 @@ SIGNAL = SignalSpec(
     capabilities=(Capability.WALLET_HOOK,),
     detector=WalletHookDetector,
     doc=__doc__ or "",
-    keywords=((b"fetch", b"XMLHttpRequest", b"ethereum", b"0x", b"bc1", b"HJ-NP"),),
+    triggers=(
+        # The hooked names (the patterns find XMLHttpRequest and ethereum in longer names);
+        # an address regex, which an address swap needs.
+        # (``{40}``, ``{33}`` and ``A-HJ-NP-Z`` have the pieces 40, 33 and HJ.)
+        Trigger(words=words("fetch 40 33 HJ"), texts=(b"XMLHttpRequest", b"ethereum", b"bc1")),
+    ),
     patterns=(
         FallbackPattern(re.compile(rb"fetch\s*=(?![=>])"), _global_fetch_assignment, lean=False),
         fixed(
