@@ -1,9 +1,12 @@
 """Benchmark the behaviour model: profiling time, and capability base rates of ordinary packages.
 
 Tarballs are fetched once with `npm pack NAME@VERSION` (npm knows the registry; nothing here names
-it) into a temp dir. Then, each in a fresh child process (empty in-process memo):
-  * a large pair (default typescript 5.4.5 and 5.5.4): both versions profiled cold (no profile
-    cache), then again with the on-disk profile cache warm;
+it) into --tarballs (default ~/.cache/depscan-bench/tarballs, kept between runs). Then, each in a
+fresh child process (empty in-process memo):
+  * pairs (default lodash 4.17.20/4.17.21 and typescript 5.4.5/5.5.4): both versions profiled
+    cold in one process, as `depscan diff` does (no profile cache, the memo shared), then again
+    with the on-disk profile cache warm; CPU time from getrusage (this process and its forked
+    helpers) as well as wall time, since other work on the machine inflates wall time;
   * a sample of --sample registry packages from a corpus lockfile (a fixed seed): each profiled
     cold, then from a warm profile cache; milliseconds per package, and how many packages have
     each capability in ENTRY-or-INSTALL zones and in INSTALL zones.
@@ -11,8 +14,8 @@ it) into a temp dir. Then, each in a fresh child process (empty in-process memo)
   * with --install, every package the corpus lockfiles mark hasInstallScript: what its
     INSTALL zone can do.
 
-    python benchmarks/bench_behaviour.py [--pair name:old:new] [--sample N] [--lockfile PATH]
-                                         [--install] [--no-fork]
+    python benchmarks/bench_behaviour.py [--pair name:old:new ...] [--sample N] [--lockfile PATH]
+                                         [--install] [--no-fork] [--tarballs DIR]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import base64
 import hashlib
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,6 +45,13 @@ def integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (forked helpers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def profile_files(paths: list[Path], cache: Path | None) -> list[dict[str, object]]:
     """The measured work, in this process: read, profile (through the cache when given)."""
     from scanner.behaviour.install_commands import RUNS_ON_INSTALL
@@ -57,16 +68,19 @@ def profile_files(paths: list[Path], cache: Path | None) -> list[dict[str, objec
     for path in paths:
         data = path.read_bytes()
         started = time.perf_counter()
-        cpu = time.process_time()
         archive = read_package(data, path.name)
         read = time.perf_counter()
+        cpu = cpu_seconds()
         profile = cached_profile(archive, integrity(data), cache)
+        profile_cpu = cpu_seconds() - cpu
+        profile_ms = (time.perf_counter() - read) * 1000
         rows.append(
             {
                 "name": path.name,
                 "ms": (time.perf_counter() - started) * 1000,
                 "read_ms": (read - started) * 1000,
-                "cpu_ms": (time.process_time() - cpu) * 1000,
+                "cpu_ms": profile_cpu * 1000,
+                "profile_ms": profile_ms,
                 "bytes": sum(len(f.data) for f in archive.files.values()),
                 "entry": sorted(c.value for c in profile.capabilities(Zone.ENTRY)),
                 "install": sorted(c.value for c in profile.capabilities(Zone.INSTALL)),
@@ -88,19 +102,28 @@ def child(paths: list[Path], cache: Path | None) -> list[dict[str, object]]:
     return list(json.loads(out.stdout))
 
 
+TARBALLS = Path.home() / ".cache" / "depscan-bench" / "tarballs"
+
+
+def tarball_name(spec: str) -> str:
+    """The file `npm pack` writes for a spec: @scope/name@1.0.0 -> scope-name-1.0.0.tgz."""
+    name, version = spec.rsplit("@", 1)
+    return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
 def fetch(specs: list[str], folder: Path) -> list[Path]:
-    """`npm pack` many specs in one call; the file names come back one per line."""
-    found: list[Path] = []
-    for start in range(0, len(specs), 25):
-        out = subprocess.run(
-            ["npm", "pack", *specs[start : start + 25], "--silent"],
+    """`npm pack` the specs not already in ``folder`` (many in one call)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [spec for spec in specs if not (folder / tarball_name(spec)).exists()]
+    for start in range(0, len(missing), 25):
+        subprocess.run(
+            ["npm", "pack", *missing[start : start + 25], "--silent"],
             cwd=folder,
             capture_output=True,
             text=True,
             check=True,
         )
-        found.extend(folder / line.strip() for line in out.stdout.splitlines() if line.strip())
-    return found
+    return [folder / tarball_name(spec) for spec in specs]
 
 
 def sample_specs(lockfile: Path, count: int, seed: int) -> list[str]:
@@ -132,9 +155,7 @@ def install_specs(corpus: Path) -> list[str]:
 
 
 def report_install(corpus: Path, root: Path) -> None:
-    folder = root / "install"
-    folder.mkdir()
-    paths = fetch(install_specs(corpus), folder)
+    paths = fetch(install_specs(corpus), TARBALLS)
     rows = child(paths, None)
     print(f"## {len(rows)} packages with install scripts (every one in the corpus lockfiles)")
     for row in rows:
@@ -144,28 +165,31 @@ def report_install(corpus: Path, root: Path) -> None:
 
 def report_pair(pair: str, root: Path) -> None:
     name, old, new = pair.split(":")
-    paths = fetch([f"{name}@{old}", f"{name}@{new}"], root)
-    cache = root / "pair-cache"
+    paths = fetch([f"{name}@{old}", f"{name}@{new}"], TARBALLS)
+    cache = root / f"pair-cache-{name}"
     cold = child(paths, None)
     child(paths, cache)  # fill the cache
     warm = child(paths, cache)
     print(f"## {name} {old} -> {new}")
     for c, w in zip(cold, warm, strict=True):
         print(
-            f"- {c['name']}: {c['bytes']:,} bytes unpacked, cold {c['ms']:.0f} ms wall "
-            f"(of which reading the tarball {c['read_ms']:.0f} ms; {c['cpu_ms']:.0f} ms CPU in "
-            f"this process), warm cache {w['ms']:.0f} ms (reading {w['read_ms']:.0f} ms), "
-            f"{c['unparsed']} files read by patterns"
+            f"- {c['name']}: {c['bytes']:,} bytes unpacked; cold: profile {c['profile_ms']:.0f} ms"
+            f" wall, {c['cpu_ms']:.0f} ms CPU (reading the tarball {c['read_ms']:.0f} ms more);"
+            f" warm cache {w['profile_ms']:.0f} ms; {c['unparsed']} files read by patterns"
         )
-    total = sum(float(c["ms"]) for c in cold)
-    print(f"- both versions cold: {total:.0f} ms")
+    wall = sum(float(c["profile_ms"]) for c in cold)
+    cpu = sum(float(c["cpu_ms"]) for c in cold)
+    print(f"- both versions cold, profiling: {wall:.0f} ms wall, {cpu:.0f} ms CPU")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
 def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
     specs = sample_specs(lockfile, count, seed)
-    folder = root / "sample"
-    folder.mkdir()
-    paths = fetch(specs, folder)
+    paths = fetch(specs, TARBALLS)
     cache = root / "sample-cache"
     cold = child(paths, None)
     child(paths, cache)
@@ -174,9 +198,12 @@ def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
     warm_ms = [float(r["ms"]) for r in warm]
     print(f"## {len(paths)} packages from {lockfile.parent.name} (seed {seed})")
     cpu_ms = [float(r["cpu_ms"]) for r in cold]
+    profile_ms = [float(r["profile_ms"]) for r in cold]
     print(
-        f"- cold CPU (this process): median {statistics.median(cpu_ms):.1f} ms, total "
-        f"{sum(cpu_ms) / 1000:.2f} s"
+        f"- cold profiling CPU per package: median {statistics.median(cpu_ms):.1f} ms, p95 "
+        f"{p95(cpu_ms):.1f} ms, total {sum(cpu_ms) / 1000:.2f} s; wall: median "
+        f"{statistics.median(profile_ms):.1f} ms, p95 {p95(profile_ms):.1f} ms, total "
+        f"{sum(profile_ms) / 1000:.2f} s"
     )
     print(
         f"- cold: median {statistics.median(cold_ms):.1f} ms, mean {statistics.mean(cold_ms):.1f}"
@@ -200,7 +227,13 @@ def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pair", default="typescript:5.4.5:5.5.4")
+    parser.add_argument(
+        "--pair",
+        nargs="*",
+        default=["lodash:4.17.20:4.17.21", "typescript:5.4.5:5.5.4"],
+        help="name:old:new, profiled together as a diff does",
+    )
+    parser.add_argument("--tarballs", type=Path, help="npm pack cache (default: %(prog)s's)")
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--lockfile", type=Path, default=DEFAULT_LOCKFILE)
@@ -218,12 +251,13 @@ def main() -> None:
         cache = None if args.engine[1] == "-" else Path(args.engine[1])
         print(json.dumps(profile_files([Path(p) for p in args.engine[2:]], cache)))
         return
-    global FORK
+    global FORK, TARBALLS
     FORK = "no-fork" if args.no_fork else "fork"
+    TARBALLS = args.tarballs or TARBALLS
     with tempfile.TemporaryDirectory(prefix="bench-behaviour-") as tmp:
         root = Path(tmp)
-        if args.pair:
-            report_pair(args.pair, root)
+        for pair in args.pair:
+            report_pair(pair, root)
         if args.sample:
             report_sample(args.lockfile, args.sample, args.seed, root)
         if args.install:
