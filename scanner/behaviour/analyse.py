@@ -26,15 +26,16 @@ from scanner.behaviour.parser import (
 )
 from scanner.behaviour.signals import all_signals, code_signals
 from scanner.behaviour.signals.base import SignalSpec
-from scanner.behaviour.triggers import FileText, has_spelling_escape
+from scanner.behaviour.triggers import FileText
 from scanner.behaviour.walk import walk
 
 MOSTLY_ERRORS = 0.5
 """Above this share of bytes in syntax errors the tree is not trusted at all."""
 MEMO_ENTRIES = 20_000
-PREFILTER_MAX_BYTES = 128 * 1024
-"""Larger files are parsed with every detector: they nearly always have some trigger, and the
-pre-filter's pass over their bytes would only add to the parse."""
+PREFILTER_MAX_BYTES = 8 * 1024
+"""Larger files are parsed with every detector: nearly all of them have some trigger, and
+reading their bytes for triggers (about 50 ns a byte, cooking escapes included) costs more than
+the detectors it would leave out (bench_behaviour.py; docs/behaviour.md)."""
 _BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 
@@ -111,7 +112,7 @@ def _analyse(
         return _by_patterns(data, f"{over}: text patterns used", minified)
     if _looks_binary(data):
         return _by_patterns(data, "not text (NUL or control bytes): text patterns used", minified)
-    if prefilter and len(data) <= PREFILTER_MAX_BYTES and not has_spelling_escape(data):
+    if prefilter and len(data) <= PREFILTER_MAX_BYTES:
         text = FileText(data)
         specs = code_signals(text)
         if not specs:

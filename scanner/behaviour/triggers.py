@@ -13,10 +13,12 @@ Why the tests are sound:
   name is a *piece* of the file, a maximal run of ASCII letters and digits (``child_process``
   gives the pieces ``child`` and ``process``). Pieces are read from the bytes once per file.
 - A name can also come from a string literal's *value* (``obj['eval']``,
-  ``require('child_process')``): the value is the literal's text unless an escape spells part
-  of it (``'\\x65val'``), so a file with such an escape (:func:`has_spelling_escape`) is not
-  pre-filtered at all: it is parsed and every detector runs. Neither is a file over
-  ``analyse.PREFILTER_MAX_BYTES``, which nearly always has some trigger anyway.
+  ``require('child_process')``), which is the literal's text unless an escape spells part of
+  it (``'\\x65val'``, ``'\\e'``): when a file has such an escape the tests also read the
+  *cooked* file, every escape replaced by what it denotes (:func:`cooked`). A literal's value is
+  a substring of it, because an escape never spans a literal's opening quote in valid code.
+  Files over ``analyse.PREFILTER_MAX_BYTES`` are not pre-filtered: they are parsed and every
+  detector runs.
 - String detectors read values: credential paths, hosts (compared lower-cased, so the file is
   lower-cased with Python's Unicode rules, under which the Kelvin sign is a ``k``, and with
   the letters case-insensitive regexes equate with ASCII ones), encoded
@@ -42,6 +44,8 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from scanner.behaviour.syntax import cook
+
 if TYPE_CHECKING:
     from scanner.behaviour.signals.base import Trigger
 
@@ -55,14 +59,24 @@ _SPELLING_ESCAPE = re.compile(rb"\\[^ntr'\"\\]")
 def has_spelling_escape(data: bytes) -> bool:
     """An escape that can denote a letter, a digit or punctuation (``\\x65``, ``\\u0065``,
     ``\\e``, ``\\.``, a line continuation): a string literal's value may then hold a name the
-    bytes do not. Such a file is not pre-filtered (about one small file in ten: regular
-    expressions are where such escapes usually are)."""
+    bytes do not, so the triggers also read the :func:`cooked` file."""
     return _SPELLING_ESCAPE.search(data) is not None
+
+
+def cooked(data: bytes) -> bytes:
+    """The file with every escape replaced by what it denotes and line continuations removed,
+    as string literals' values are read (one literal's value is a substring of it: an escape
+    never spans a literal's opening quote in valid code)."""
+    return cook(data.decode("utf-8", "replace")).encode("utf-8", "surrogatepass")
 
 
 # Python's case-insensitive regexes also equate these with ASCII letters (and "İ" lower-cases
 # to "i" and a combining dot).
 _FOLD_FIXES = (("\u0307", ""), ("\u0131", "i"), ("\u017f", "s"))
+# The characters that lower-case, or compare case-insensitively, to ASCII letters (Kelvin sign,
+# dotted and dotless I, long s), in UTF-8: without them the lower-cased file's pieces are the
+# file's pieces lower-cased.
+_FOLDS_TO_ASCII = (b"\xe2\x84\xaa", b"\xc4\xb0", b"\xc4\xb1", b"\xc5\xbf")
 
 
 def _folded(view: bytes) -> bytes:
@@ -224,6 +238,30 @@ def _compiled(trigger: Trigger) -> _Compiled:
     return found[1]
 
 
+class _Gate:
+    """What any of a signal's triggers needs first: a file with none of these pieces and parts
+    can only pass the triggers' tests."""
+
+    __slots__ = ("exact", "folded", "folded_parts", "parts", "tests")
+
+    def __init__(self, triggers: tuple[Trigger, ...]) -> None:
+        exact, parts, folded, folded_parts = _Vocabulary._named(
+            triggers, lambda text: (*_gate(text), False)
+        )
+        self.exact, self.parts, self.folded, self.folded_parts = exact, parts, folded, folded_parts
+        self.tests = any(trigger.tests for trigger in triggers)
+
+
+_GATES: dict[int, tuple[tuple[Trigger, ...], _Gate]] = {}
+
+
+def _gate_of(triggers: tuple[Trigger, ...]) -> _Gate:
+    found = _GATES.get(id(triggers))
+    if found is None:
+        found = _GATES[id(triggers)] = (triggers, _Gate(triggers))
+    return found[1]
+
+
 def _flatten(triggers: Iterable[Trigger]) -> list[Trigger]:
     found: list[Trigger] = []
     stack = list(triggers)
@@ -264,14 +302,16 @@ class FileText:
     )
 
     def __init__(self, data: bytes) -> None:
-        self.views: tuple[bytes, ...] = (data,)
+        self.views: tuple[bytes, ...] = (
+            (data, cooked(data)) if has_spelling_escape(data) else (data,)
+        )
         self.defer: bool | None = None
         self.pieces = _pieces(self.views)
         known = vocabulary()
         self._parts, self._folded, self._folded_parts = known.found(self.pieces)
         self._folded_views: tuple[bytes, ...] | None = None
-        if not all(view.isascii() for view in self.views):
-            # Unicode lower-casing can make ASCII letters of other characters (the Kelvin sign).
+        if any(special in view for view in self.views for special in _FOLDS_TO_ASCII):
+            # Unicode lower-casing makes ASCII letters of these (the Kelvin sign is a k).
             _, folded, parts = known.found(_pieces(self.folded_views))
             self._folded |= folded
             self._folded_parts |= parts
@@ -316,7 +356,11 @@ class FileText:
             return self.defer
         found = self._tests.get(test)
         if found is None:
-            found = self._tests[test] = any(test(view) for view in self.views)
+            if test is unexplained_module_reference:  # shares its work with the specifiers
+                found = self.module_references() is None
+            else:
+                found = any(test(view) for view in self.views)
+            self._tests[test] = found
         return found
 
     def holds(self, trigger: Trigger) -> bool:
@@ -336,6 +380,22 @@ class FileText:
             return True
         # No word or text of any trigger (the usual case): only the tests can hold.
         return any(self.passes(test) for test in trigger.tests)
+
+    def fires_any(self, triggers: tuple[Trigger, ...]) -> bool:
+        """:meth:`fires` for a signal's triggers, first rejecting in a few set operations a
+        file that has none of what they need."""
+        gate = _gate_of(triggers)
+        if not gate.tests and (
+            not self._named
+            or (
+                gate.exact.isdisjoint(self.pieces)
+                and gate.parts.isdisjoint(self._parts)
+                and gate.folded.isdisjoint(self._folded)
+                and gate.folded_parts.isdisjoint(self._folded_parts)
+            )
+        ):
+            return False
+        return self.fires(triggers)
 
     def fires(self, triggers: Iterable[Trigger]) -> bool:
         if not self._named:  # the usual case: only triggers with tests need a look

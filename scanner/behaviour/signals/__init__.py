@@ -44,9 +44,9 @@ def code_signals(text: FileText) -> tuple[SignalSpec, ...]:
     signals that only a deferred test could select run without that test."""
     specs = [s for s in all_signals() if s.detector is not None]
     text.defer = False
-    sure = {s.id for s in specs if text.fires(s.triggers)}
+    sure = {s.id for s in specs if text.fires_any(s.triggers)}
     text.defer = True if sure else None
-    found = tuple(s for s in specs if s.id in sure or (_deferred(s) and text.fires(s.triggers)))
+    found = tuple(s for s in specs if s.id in sure or (_deferred(s) and text.fires_any(s.triggers)))
     text.defer = None
     return found
 
