@@ -15,7 +15,7 @@ fresh child process (empty in-process memo):
     INSTALL zone can do.
 
     python benchmarks/bench_behaviour.py [--pair name:old:new ...] [--sample N] [--lockfile PATH]
-                                         [--install] [--no-fork] [--tarballs DIR]
+                                         [--install] [--no-fork] [--tarballs DIR] [--by-size]
 """
 
 from __future__ import annotations
@@ -91,6 +91,54 @@ def profile_files(paths: list[Path], cache: Path | None) -> list[dict[str, objec
             }
         )
     return rows
+
+
+def by_size(paths: list[Path]) -> list[dict[str, float]]:
+    """Each distinct code file analysed alone, with the pre-filter and without: CPU by size."""
+    from scanner.behaviour import analyse
+    from scanner.behaviour.files import FileKind, file_kind
+    from scanner.behaviour.parser import grammar_for
+    from scanner.behaviour.signals import all_signals, code_signals
+    from scanner.behaviour.triggers import FileText
+    from scanner.tarball.archive import read_package
+
+    all_signals()
+    analyse.analyse_unfiltered("a.js", b"require('x'); eval(y);")
+    files: dict[tuple[int, int, str], tuple[str, bytes]] = {}
+    for path in paths:
+        for name, entry in read_package(path.read_bytes(), path.name).files.items():
+            if file_kind(name, entry.data) is FileKind.CODE:
+                key = (hash(entry.data), name.count("/"), grammar_for(name).value)
+                files[key] = (name, entry.data)
+    rows: dict[int, dict[str, float]] = {}
+    for name, data in files.values():
+        size = 1 << max(8, min(20, len(data).bit_length()))
+        row = rows.setdefault(size, {"size": size, "files": 0, "bytes": 0, "skipped": 0})
+        cpu = time.process_time()
+        analyse._analyse(data, grammar_for(name), analyse.MAX_PARSE_BYTES, name.count("/"))
+        row["filtered"] = row.get("filtered", 0.0) + time.process_time() - cpu
+        cpu = time.process_time()
+        analyse.analyse_unfiltered(name, data)
+        row["full"] = row.get("full", 0.0) + time.process_time() - cpu
+        row["files"] += 1
+        row["bytes"] += len(data)
+        small = len(data) <= analyse.PREFILTER_MAX_BYTES
+        row["skipped"] += small and not code_signals(FileText(data))
+    return [rows[size] for size in sorted(rows)]
+
+
+def report_by_size(paths: list[Path]) -> None:
+    command = [sys.executable, __file__, "--engine", "by-size", "-", *map(str, paths)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    rows = json.loads(out.stdout)
+    print("\n| files up to | files | KB | not parsed | CPU with pre-filter | full analysis |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(
+            f"| {row['size'] // 1024 or row['size']}{' KB' if row['size'] >= 1024 else ' B'} "
+            f"| {row['files']} | {row['bytes'] // 1024} | {row['skipped']} "
+            f"| {row['filtered'] * 1000:.0f} ms | {row['full'] * 1000:.0f} ms |"
+        )
 
 
 FORK = "fork"
@@ -187,7 +235,7 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
+def report_sample(lockfile: Path, count: int, seed: int, root: Path, sizes: bool = False) -> None:
     specs = sample_specs(lockfile, count, seed)
     paths = fetch(specs, TARBALLS)
     cache = root / "sample-cache"
@@ -219,6 +267,8 @@ def report_sample(lockfile: Path, count: int, seed: int, root: Path) -> None:
     print(f"- files read by patterns (over the cap or unparseable): {unparsed}")
     entry: Counter[str] = Counter(c for r in cold for c in list(r["entry"]))  # type: ignore[call-overload]
     install: Counter[str] = Counter(c for r in cold for c in list(r["install"]))  # type: ignore[call-overload]
+    if sizes:
+        report_by_size(paths)
     print("\n| capability | packages with it in ENTRY or INSTALL | in INSTALL |")
     print("|---|---:|---:|")
     for capability, n in sorted(entry.items(), key=lambda item: (-item[1], item[0])):
@@ -233,6 +283,11 @@ def main() -> None:
         default=["lodash:4.17.20:4.17.21", "typescript:5.4.5:5.5.4"],
         help="name:old:new, profiled together as a diff does",
     )
+    parser.add_argument(
+        "--by-size",
+        action="store_true",
+        help="also each distinct code file of the sample alone, with and without the pre-filter",
+    )
     parser.add_argument("--tarballs", type=Path, help="npm pack cache (default: %(prog)s's)")
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--seed", type=int, default=10)
@@ -243,6 +298,9 @@ def main() -> None:
     )
     parser.add_argument("--engine", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.engine and args.engine[0] == "by-size":
+        print(json.dumps(by_size([Path(p) for p in args.engine[2:]])))
+        return
     if args.engine:
         if args.engine[0] != "fork":
             import scanner.tarball.parallel
@@ -259,7 +317,7 @@ def main() -> None:
         for pair in args.pair:
             report_pair(pair, root)
         if args.sample:
-            report_sample(args.lockfile, args.sample, args.seed, root)
+            report_sample(args.lockfile, args.sample, args.seed, root, args.by_size)
         if args.install:
             report_install(REPO.parent / "shared" / "corpus", root)
 

@@ -32,10 +32,10 @@ from scanner.behaviour.walk import walk
 MOSTLY_ERRORS = 0.5
 """Above this share of bytes in syntax errors the tree is not trusted at all."""
 MEMO_ENTRIES = 20_000
-PREFILTER_MAX_BYTES = 8 * 1024
-"""Larger files are parsed with every detector: nearly all of them have some trigger, and
-reading their bytes for triggers (about 50 ns a byte, cooking escapes included) costs more than
-the detectors it would leave out (bench_behaviour.py; docs/behaviour.md)."""
+PREFILTER_MAX_BYTES = 4 * 1024
+"""Larger files are parsed with every detector: most have some trigger, and reading their bytes
+for triggers (about 50 ns a byte, cooking escapes included) costs what the detectors it would
+leave out cost (``bench_behaviour.py --by-size``; docs/behaviour.md, "Speed")."""
 _BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v") + b"\x7f"
 

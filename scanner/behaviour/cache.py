@@ -27,7 +27,7 @@ from scanner.behaviour.model import (
     Zone,
 )
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bump whenever a signal, a zone rule or the JSON shape changes: old entries are then ignored."""
 CACHE_FOLDER = "behaviour-profiles"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
