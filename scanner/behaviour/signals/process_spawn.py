@@ -66,6 +66,10 @@ SPAWN_FUNCTIONS = frozenset(
 # Calls that can run a file of the package: child_process's and the libraries' usual names.
 _RUNNING_NAMES = SPAWN_FUNCTIONS | {"execa", "execaSync", "execaNode", "execaCommand", "sync"}
 _BINDINGS = ("process.binding", "process._linkedBinding")
+SPAWN_TRIGGER = Trigger(words=words("execa spawn shelljs tinyexec zx pty child npmcli Worker"))
+"""child_process (the piece ``child``), a library (its name or its piece: cross-spawn,
+node-pty, ...), the Worker constructor: what a spawn call needs, and so the network signal it
+gives for a spawned downloader (``spawn:curl``)."""
 DOWNLOADERS = frozenset(
     {"curl", "wget", "bitsadmin", "certutil", "iwr", "invoke-webrequest", "invoke-restmethod"}
 )
@@ -167,7 +171,7 @@ SIGNAL = SignalSpec(
         # The module, a library (its name or its piece: cross-spawn, node-pty, ...) or the
         # Worker constructor; the spawn binding (``process.binding``, ``_linkedBinding``) and
         # its pattern (``...inding('spawn_sync')``).
-        Trigger(words=words("execa spawn shelljs tinyexec zx pty child npmcli Worker")),
+        SPAWN_TRIGGER,
         Trigger(words=words("binding linkedBinding"), requires=(Trigger(words=words("process")),)),
         Trigger(words=words("spawn wrap"), requires=(Trigger(texts=(b"inding",)),)),
     ),

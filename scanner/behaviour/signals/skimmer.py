@@ -29,6 +29,7 @@ from scanner.behaviour.context import FileContext, StringLiteral
 from scanner.behaviour.model import Capability
 from scanner.behaviour.signals.base import Detector, Handler, On, SignalSpec, Trigger, words
 from scanner.behaviour.signals.network import NETWORK_TRIGGER
+from scanner.behaviour.signals.process_spawn import SPAWN_TRIGGER
 from scanner.behaviour.syntax import arguments, literal_string
 
 if TYPE_CHECKING:
@@ -159,7 +160,11 @@ SIGNAL = SignalSpec(
                         b"ccname",
                     )
                 ),
-                replace(NETWORK_TRIGGER, words=NETWORK_TRIGGER.words | words("Image")),
+                # A network signal (also a spawned downloader's) or an image beacon.
+                replace(
+                    NETWORK_TRIGGER,
+                    words=NETWORK_TRIGGER.words | SPAWN_TRIGGER.words | words("Image"),
+                ),
             ),
         ),
     ),
