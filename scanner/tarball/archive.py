@@ -46,7 +46,7 @@ class ArchiveLimits:
     """
 
     max_members: int = 50_000
-    max_member_size: int = 128 * 1024 * 1024
+    max_member_size: int = 256 * 1024 * 1024
     max_total_size: int = 256 * 1024 * 1024
     """Decompressed bytes of the whole tar stream (headers and padding included)."""
     max_name_bytes: int = 4096

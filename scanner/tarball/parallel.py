@@ -64,7 +64,12 @@ def fork_map(
     if not theirs:
         return [function(item) for item in items]
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process slot for a child: do it all here, only slower
+        os.close(read_end)
+        os.close(write_end)
+        return [function(item) for item in items]
     if pid == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
         os.close(read_end)
         status = 0
