@@ -45,16 +45,17 @@ from scanner.registry.packument import Packument, Unavailable, VersionInfo
 
 # The tarball and parser modules load only when a scan has packages to judge.
 if TYPE_CHECKING:
+    from scanner.behaviour.pool import PendingProfiles, ProfilePool, TarballToProfile
     from scanner.osv.database import AdvisoryDatabase
     from scanner.tarball.archive import PackageArchive
     from scanner.tarball.resolve import TarballSource
     from scanner.verdict import Verdict
-    from scanner.verdict.assess import Profiler
     from scanner.verdict.dependencies import AdvisoryLookup
 
 CHECK_ID = "tarball-diff"
 CACHE_SETTINGS = ("tarball-diff.cache_dir", "cache_dir")
 WORKERS_SETTING = "tarball-diff.workers"
+PROCESSES_SETTING = "tarball-diff.processes"
 _DEFAULT_WORKERS = 8
 
 
@@ -121,26 +122,31 @@ class TarballDiffCheck:
                 tuple(i.new.spec_id for i in to_judge),
             )
             return CheckResult(tuple(findings), (unexamined,) if to_judge else ())
-        documents = registry.packuments(sorted({i.name for i in to_judge}))
+        # One parallel batch for the packages and the dependencies they add (the verdict looks
+        # those up for advisories and age), not a request at a time while judging.
+        documents = registry.packuments(sorted(_names_to_look_up(to_judge)))
 
         def packument(name: str) -> Packument | Unavailable | None:
             return documents.get(name) or registry.packument(name)
 
-        judge = _Judge(context, registry, packument)
-        not_checked: list[NotChecked] = []
-        workers = max(1, int_setting(context.settings, WORKERS_SETTING, _DEFAULT_WORKERS))
+        from scanner.behaviour.pool import ProfilePool
         from scanner.registry.progress import ProgressLine, progress_wanted
 
+        not_checked: list[NotChecked] = []
+        workers = max(1, int_setting(context.settings, WORKERS_SETTING, _DEFAULT_WORKERS))
         shown = progress_wanted(bool(context.settings.get("progress")), sys.stderr, os.environ)
         progress = ProgressLine("judging packages", len(to_judge), sys.stderr, shown)
+        cache_root = _cache_root(context.settings)
         try:
-            for item, outcome in _fetched_in_parallel(judge, to_judge, workers):
-                verdict = outcome if isinstance(outcome, NotChecked) else judge.judge(outcome)
-                progress.advance()
-                if isinstance(verdict, NotChecked):
-                    not_checked.append(verdict)
-                elif verdict.severity > Severity.INFO:
-                    findings.append(_finding(item, verdict, context))
+            with ProfilePool(cache_root, len(to_judge), _processes(context.settings)) as pool:
+                judge = _Judge(context, registry, packument, pool)
+                for item, outcome in _fetched_in_parallel(judge, to_judge, workers):
+                    verdict = outcome if isinstance(outcome, NotChecked) else judge.judge(outcome)
+                    progress.advance()
+                    if isinstance(verdict, NotChecked):
+                        not_checked.append(verdict)
+                    elif verdict.severity > Severity.INFO:
+                        findings.append(_finding(item, verdict, context))
         finally:
             progress.finish()
         return CheckResult(tuple(findings), tuple(not_checked))
@@ -149,12 +155,12 @@ class TarballDiffCheck:
 def _fetched_in_parallel(
     judge: _Judge, items: list[Incoming], workers: int
 ) -> Iterator[tuple[Incoming, _Fetched | NotChecked]]:
-    """Each item's tarballs, fetched, verified and read by worker threads, in item order.
+    """Each item's tarballs, fetched, verified and read by worker threads, in item order, with
+    their profiles under way in worker processes (:class:`scanner.behaviour.pool.ProfilePool`).
 
-    Only downloads run in the threads: the analysis runs in the caller's thread, because the
-    parser is not safe to share between threads and the GIL would serialise it anyway. At most
-    ``2 * workers`` packages are in flight or waiting, so memory stays bounded however many
-    packages the change brings.
+    The threads only download and hand over: the parser is not safe to share between threads and
+    the GIL would serialise it anyway. At most ``2 * workers`` packages are in flight or waiting,
+    so memory stays bounded however many packages the change brings.
     """
     window = 2 * workers
     with ThreadPoolExecutor(max_workers=min(workers, len(items) or 1)) as pool:
@@ -171,7 +177,8 @@ def _fetched_in_parallel(
 
 @dataclass(frozen=True, slots=True)
 class _Fetched:
-    """One incoming package's archives, verified and read, with what the registry says."""
+    """One incoming package's archives, verified and read, with what the registry says, and its
+    profiles under way."""
 
     item: Incoming
     old: PackageArchive | None
@@ -179,6 +186,8 @@ class _Fetched:
     identities: tuple[str | None, str | None]
     packument: Packument | None
     new_info: VersionInfo | None
+    tarballs: tuple[TarballToProfile, ...]
+    profiles: PendingProfiles
 
 
 class _Judge:
@@ -189,6 +198,7 @@ class _Judge:
         context: ScanContext,
         registry: TarballSource,
         packument: Callable[[str], Packument | Unavailable | None],
+        pool: ProfilePool,
     ) -> None:
         from scanner.verdict.assess import Lookups
 
@@ -197,7 +207,7 @@ class _Judge:
         self._now = now_setting(context.settings)
         advisories = context.advisories
         self._lookups = Lookups(advisory_lookup(advisories) if advisories else None, packument)
-        self._profiler = _cached_profiler(_cache_root(context.settings))
+        self._pool = pool
 
     def fetch(self, item: Incoming) -> _Fetched | NotChecked:
         """Download, verify and read both versions (run in a worker thread)."""
@@ -205,22 +215,30 @@ class _Judge:
         packument = document if isinstance(document, Packument) else None
         try:
             new_info = packument.versions.get(item.new.version) if packument else None
-            new, new_id = self._archive(item.new, new_info)
-            old, old_id = None, None
+            new, new_tarball = self._archive(item.new, new_info)
+            old, old_tarball = None, None
             if item.old is not None:
                 old_info = packument.versions.get(item.old.version) if packument else None
-                old, old_id = self._archive(item.old, old_info)
+                old, old_tarball = self._archive(item.old, old_info)
         except DepscanError as exc:
             return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
         except MemoryError:  # past the memory ceiling: this package is not checked
             return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
-        return _Fetched(item, old, new, (old_id, new_id), packument, new_info)
+        tarballs = (*([old_tarball] if old_tarball else []), new_tarball)
+        identities = (old_tarball.identity if old_tarball else None, new_tarball.identity)
+        return _Fetched(
+            item, old, new, identities, packument, new_info, tarballs, self._pool.submit(tarballs)
+        )
 
     def judge(self, fetched: _Fetched) -> Verdict | NotChecked:
         """Profile and judge one fetched package (run in the calling thread)."""
         from scanner.verdict.assess import judge_archives
 
         try:
+            profiles = self._pool.resolve(fetched.profiles, fetched.tarballs)
+            by_archive = dict(
+                zip((id(a) for a in (fetched.old, fetched.new) if a), profiles, strict=True)
+            )
             return judge_archives(
                 fetched.old,
                 fetched.new,
@@ -229,7 +247,7 @@ class _Judge:
                 registry_info=fetched.new_info,
                 lookups=self._lookups,
                 now=self._now,
-                profiler=self._profiler,
+                profiler=lambda archive, identity: by_archive[id(archive)],
             )
         except DepscanError as exc:
             return NotChecked(CHECK_ID, exc.one_line(), (fetched.item.new.spec_id,))
@@ -238,7 +256,8 @@ class _Judge:
 
     def _archive(
         self, node: PackageNode, info: VersionInfo | None
-    ) -> tuple[PackageArchive, str | None]:
+    ) -> tuple[PackageArchive, TarballToProfile]:
+        from scanner.behaviour.pool import TarballToProfile
         from scanner.tarball.archive import read_package
         from scanner.tarball.integrity import verify_integrity
 
@@ -248,13 +267,32 @@ class _Judge:
         )
         # Verified again here so that nothing is read on the client's word alone.
         verify_integrity(data, ref.integrity, ref.shasum, node.spec_id)
-        return read_package(data, node.spec_id), ref.identity
+        archive = read_package(data, node.spec_id)
+        return archive, TarballToProfile(node.spec_id, data, ref.identity)
 
 
-def _cached_profiler(root: Path | None) -> Profiler:
-    from scanner.verdict.assess import default_profiler
+def _names_to_look_up(items: list[Incoming]) -> set[str]:
+    """The incoming packages, and the registry names of the dependencies each one adds (as
+    the lockfile records them; the verdict reads the tarball's own package.json)."""
+    from scanner.verdict.dependencies import real_target
 
-    return default_profiler(root)
+    names = {item.name for item in items}
+    for item in items:
+        had = {d.name for d in item.old.dependencies} if item.old is not None else set()
+        for dependency in item.new.dependencies:
+            if dependency.name in had:
+                continue
+            target = real_target(dependency.name, dependency.spec)
+            if target is not None:
+                names.add(target[0])
+    return names
+
+
+def _processes(settings: Mapping[str, object]) -> int | None:
+    """``tarball-diff.processes``: worker processes for profiling (default: the CPUs, up to 4)."""
+    if PROCESSES_SETTING not in settings:
+        return None
+    return int_setting(settings, PROCESSES_SETTING, 0)
 
 
 def _cache_root(settings: Mapping[str, object]) -> Path | None:
