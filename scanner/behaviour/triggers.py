@@ -580,6 +580,17 @@ def _runs(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int
     return found
 
 
+_SHORT_ENCODED = re.compile(
+    rb"['\"`](?:(?:[0-9a-fA-F]{2}){4,64}|[A-Za-z0-9+/]{8,88}={0,2})['\"`]"
+)
+
+
+def encoded_literal(data: bytes) -> bool:
+    """A quoted run of 8+ hex digits or base64 characters: where the obfuscation signal looks
+    for names written encoded (``d('6368696c645f70726f63657373')``)."""
+    return _SHORT_ENCODED.search(data) is not None
+
+
 def many_hex_escapes(data: bytes) -> bool:
     """64+ ``\\x`` escapes: the obfuscation signal's escaped strings."""
     return data.count(b"\\x") >= 64

@@ -10,7 +10,7 @@ lets each finish in order. No detector walks the tree itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -146,20 +146,48 @@ def _record_bindings(ctx: FileContext, captures: dict[str, list[Node]]) -> None:
             ctx.modules.append(
                 ModuleRef(literal_string(source_node, data), "export-from", node, source_node)
             )
+    # ``var r = require`` (flatmap-stream's loader): calls of r are requires too.
+    aliases = _require_aliases(captures.get("variable_declarator", ()), data)
+    starts = _MODULE_CALL_STARTS + tuple(a.encode() for a in aliases)
     for node in captures.get("call_expression", ()):
         # require(...), require.resolve(...), module.require(...), import(...), (0, require)(...)
-        if data.startswith(_MODULE_CALL_STARTS, node.start_byte):
-            ref = _module_call(node, data)
+        if data.startswith(starts, node.start_byte):
+            ref = _module_call(node, data, aliases)
             if ref is not None:
                 ctx.modules.append(ref)
     for node in captures.get("variable_declarator", ()):
         _bind_declarator(ctx, node)
+    for alias in aliases:  # r(...) reads as require(...) to every detector
+        ctx.bindings[alias] = "require"
+        ctx.declared.discard(alias)
     ctx.modules.sort(key=lambda ref: ref.node.start_byte)
 
 
-def _module_call(node: Node, data: bytes) -> ModuleRef | None:
+def _require_aliases(declarators: Iterable[Node], data: bytes) -> frozenset[str]:
+    """Names declared as ``require`` itself (``var r = require``)."""
+    found: set[str] = set()
+    for node in declarators:
+        target = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if target is None or value is None or target.type != "identifier":
+            continue
+        value = unwrap(value)
+        if value.type == "identifier" and text(value, data) == "require":
+            found.add(text(target, data))
+    return frozenset(found)
+
+
+def _module_call(
+    node: Node, data: bytes, aliases: frozenset[str] = frozenset()
+) -> ModuleRef | None:
     function = callee(node)
-    if function is None or last_name(function, data) not in ("require", "import", "resolve"):
+    if function is None:
+        return None
+    if function.type == "identifier" and aliases and text(function, data) in aliases:
+        args = arguments(node)
+        first = args[0] if args else None
+        return ModuleRef(literal_string(first, data), "require", node, first)
+    if last_name(function, data) not in ("require", "import", "resolve"):
         return None
     kind: str | None = None
     if function.type == "import":

@@ -36,6 +36,7 @@ _WITH_TARGET: dict[Capability, str] = {
     Capability.FILE_WRITE: "writes to {}",
 }
 _DETAIL_PHRASES = {
+    (Capability.DYNAMIC_CODE, "remote-script"): "loads and runs a script from another host{}",
     (Capability.NETWORK, "spawn:"): "downloads with {}",
     (Capability.PROCESS_SPAWN, "shell:"): "starts a shell ({})",
 }
@@ -60,6 +61,9 @@ _ENV_USE = {
 def phrase(signal: Signal) -> str:
     if signal.capability is Capability.ENV_ALL:
         return _ENV_USE.get(signal.detail or "", "passes the whole environment on")
+    detail = signal.detail or ""
+    if signal.capability is Capability.DECODED_EXEC and detail.startswith("literal:"):
+        return f"decodes a literal written in the code and passes it to {detail[8:]}"
     for (capability, prefix), shaped in _DETAIL_PHRASES.items():
         if signal.capability is capability and (signal.detail or "").startswith(prefix):
             return shaped.format((signal.detail or "")[len(prefix) :])

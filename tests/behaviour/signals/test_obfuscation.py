@@ -94,3 +94,24 @@ def test_the_same_literal_gets_the_same_detail_in_another_file() -> None:
     first = details(f"const a = '{text}';", OBF)
     moved = details(f'function f() {{ return "{text}"; }}', OBF, path="lib/other.js")
     assert first == moved
+
+
+def test_names_written_encoded_are_obfuscation() -> None:
+    loader = (
+        "(function (d) {\n"
+        "  const m = require(d('6368696c645f70726f63657373'));\n"
+        "  m[d('65786563')](d('6375726c202d73'));\n"
+        "})(function (s) { return Buffer.from(s, 'hex').toString(); });\n"
+    )
+    assert details(loader, Capability.OBFUSCATION) == {"encoded-names"}
+    assert details("const x = atob('Y2hpbGRfcHJvY2Vzcw==');", Capability.OBFUSCATION) == {
+        "encoded-names"
+    }
+
+
+def test_hashes_ids_and_ordinary_base64_are_not_encoded_names() -> None:
+    source = (
+        "const hash = 'deadbeefcafebabe'; const id = 'a1b2c3d4e5f60718';\n"
+        "const auth = 'dXNlcjpwYXNz'; const one = '68656c6c6f';\n"  # user:pass, and one word
+    )
+    assert not found(source, Capability.OBFUSCATION)

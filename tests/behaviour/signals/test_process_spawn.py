@@ -92,3 +92,13 @@ def test_ordinary_commands_and_regex_exec_name_no_program() -> None:
     assert details(source, SPAWN) == {"child_process"}
     assert not found(source, Capability.NETWORK)
     assert not found("const re = /curl/; re.exec('curl -o x');", Capability.NETWORK)
+
+
+def test_commands_run_from_a_data_handler_are_a_remote_command() -> None:
+    bind = (
+        "const net = require('net'); const { exec } = require('child_process');\n"
+        "net.createServer((s) => { s.on('data', (line) => { exec(String(line).trim()); }); });\n"
+    )
+    assert "shell:remote-command" in details(bind, SPAWN)
+    logging = "const { exec } = require('child_process'); p.on('data', log); exec(command);"
+    assert "shell:remote-command" not in details(logging, SPAWN)
