@@ -381,6 +381,29 @@ def remote_shell(evidence: Evidence) -> list[Reason]:
     return _worst(found)
 
 
+def unvouched_loader(evidence: Evidence) -> list[Reason]:
+    """A package new to the project, with no release history, whose code fetches or decodes
+    code and runs it (a remote ``<script>``, decoded data executed, the network beside dynamic
+    code in one file): how hijacked browser SDKs load a wallet drainer from a CDN. With a history
+    of releases the same loader is what SDKs and bundlers do."""
+    if not _no_history(evidence):
+        return []
+    for items in _by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER)).values():
+        caps = _caps(items)
+        remote = [
+            p
+            for p in items
+            if p.signal.capability is C.DYNAMIC_CODE and p.signal.detail == "remote-script"
+        ]
+        loader = remote or _pick(items, {C.DECODED_EXEC})
+        if not loader and {C.NETWORK, C.DYNAMIC_CODE} <= caps:
+            loader = _pick(items, {C.NETWORK, C.DYNAMIC_CODE})
+        if loader:
+            text = f"code of a package with no history {_describe(loader)}"
+            return [_reason(Severity.HIGH, "unvouched-loader", text, loader)]
+    return []
+
+
 def _first_time(items: list[Placed], capability: C) -> list[Placed]:
     """The signals of ``capability`` this rule weighs: for dynamic code only a remote script
     (a ``<script src>`` or ``import()`` of another host, how polyfill.io-style injections run)."""
@@ -498,6 +521,7 @@ RULES: tuple[Callable[[Evidence], list[Reason]], ...] = (
     decoded_execution,
     exfiltration,
     remote_shell,
+    unvouched_loader,
     obfuscation,
     first_time_capability,
     lesser_signals,

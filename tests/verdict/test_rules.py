@@ -256,3 +256,12 @@ def test_a_shell_wired_to_a_socket_is_a_remote_shell_even_in_a_new_package() -> 
         {"index.js": [(C.PROCESS_SPAWN, 8, "shell:sh")], "lib/x.js": [(C.NETWORK, 4, "net")]}
     )
     assert judge("tool", None, "1.0.0", None, apart).severity is Severity.INFO
+
+
+def test_a_loader_in_a_package_with_no_history_is_high_and_with_history_is_not() -> None:
+    loader = profile({"index.js": [(C.DYNAMIC_CODE, 9, "remote-script")]})
+    no_history = PackageMetadata(version_count=3)
+    verdict = judge("connect-widget-kit", None, "1.1.7", None, loader, metadata=no_history)
+    assert (verdict.severity, verdict.reasons[0].rule) == (Severity.HIGH, "unvouched-loader")
+    history = PackageMetadata(version_count=80)
+    assert judge("stripe-js", None, "4.0.0", None, loader, metadata=history).reasons == ()
