@@ -241,13 +241,24 @@ def lockfile_command(
         Path | None,
         typer.Option(
             metavar="FILE", rich_help_panel=POLICY,
-            help="Policy file (default: .depscan.toml next to the lockfile or above it).",
+            help="Policy file, read as given (default: .depscan.toml next to the lockfile or "
+            "above it; with --base REF, as REF has it).",
         ),
     ] = None,
     no_policy_file: Annotated[
         bool,
         typer.Option("--no-policy-file", rich_help_panel=POLICY, help="Read no policy file."),
     ] = False,
+    trust_head_policy: Annotated[
+        bool | None,
+        typer.Option(
+            "--trust-head-policy/--no-trust-head-policy", rich_help_panel=POLICY,
+            help="With --base REF: obey the policy file as the working tree has it, not as REF "
+            "has it (default: $DEPSCAN_TRUST_HEAD_POLICY, else no: the working tree is the "
+            "change author's).",
+            show_default=False,
+        ),
+    ] = None,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -305,6 +316,7 @@ def lockfile_command(
         settings=settings,
         policy_path=policy,
         use_policy=not no_policy_file,
+        trust_head_policy=_switch(trust_head_policy, TRUST_HEAD_POLICY, default=False),
     )
     if base is not None and diff_from is not None:
         raise UsageError("--base already compares with the base; drop --diff-from")
@@ -321,21 +333,27 @@ def lockfile_command(
 
 
 TRUST_PROJECT_NPMRC = "DEPSCAN_TRUST_PROJECT_NPMRC"
+TRUST_HEAD_POLICY = "DEPSCAN_TRUST_HEAD_POLICY"
 
 
 def _trust_project_npmrc(flag: bool | None, *, pull_request: bool) -> bool:
     """The flag, else ``$DEPSCAN_TRUST_PROJECT_NPMRC``, else trusted except in pull-request mode
     (docs/ci.md, the threat model)."""
+    return _switch(flag, TRUST_PROJECT_NPMRC, default=not pull_request)
+
+
+def _switch(flag: bool | None, variable: str, *, default: bool) -> bool:
+    """The flag, else ``$variable`` (true or false), else ``default``."""
     if flag is not None:
         return flag
-    value = os.environ.get(TRUST_PROJECT_NPMRC, "").strip().lower()
+    value = os.environ.get(variable, "").strip().lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off"):
         return False
     if value:
-        raise UsageError(f"${TRUST_PROJECT_NPMRC} must be true or false, not {value[:20]!r}")
-    return not pull_request
+        raise UsageError(f"${variable} must be true or false, not {value[:20]!r}")
+    return default
 
 
 def _scan(lockfiles: list[Path], options: ScanOptions, diff_from: str | None) -> ScanResult:
