@@ -210,9 +210,10 @@ def lockfile_command(
         bool | None,
         typer.Option(
             "--trust-project-npmrc/--no-trust-project-npmrc", rich_help_panel=REGISTRY,
-            help="Read the scanned project's own .npmrc (registries, credentials, ${ENV}), as "
-            "npm does (default: $DEPSCAN_TRUST_PROJECT_NPMRC, else yes, but no with --base: "
-            "the repository is then the change author's).",
+            help="Read the scanned project's own .npmrc (registries, credentials, ${ENV}) as "
+            "npm does, and with --base REF the working tree's yarn files, not REF's (default: "
+            "$DEPSCAN_TRUST_PROJECT_NPMRC, else yes, but no with --base: the repository is "
+            "then the change author's).",
             show_default=False,
         ),
     ] = None,
@@ -241,8 +242,8 @@ def lockfile_command(
         Path | None,
         typer.Option(
             metavar="FILE", rich_help_panel=POLICY,
-            help="Policy file, read as given (default: .depscan.toml next to the lockfile or "
-            "above it; with --base REF, as REF has it).",
+            help="Policy file, read as given (default: .depscan.toml by the lockfile or above "
+            "it; REF's with --base REF).",
         ),
     ] = None,
     no_policy_file: Annotated[
@@ -253,9 +254,8 @@ def lockfile_command(
         bool | None,
         typer.Option(
             "--trust-head-policy/--no-trust-head-policy", rich_help_panel=POLICY,
-            help="With --base REF: obey the policy file as the working tree has it, not as REF "
-            "has it (default: $DEPSCAN_TRUST_HEAD_POLICY, else no: the working tree is the "
-            "change author's).",
+            help="With --base REF: obey the working tree's policy file, not REF's (default: "
+            "$DEPSCAN_TRUST_HEAD_POLICY, else no).",
             show_default=False,
         ),
     ] = None,
