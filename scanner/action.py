@@ -30,6 +30,7 @@ SARIF_FILE_NAME = "depscan.sarif"
 MAX_CHANGE_LINES = 100
 EXIT_INTERNAL = 3
 TRUST_PROJECT_NPMRC = "DEPSCAN_TRUST_PROJECT_NPMRC"
+TRUST_HEAD_POLICY = "DEPSCAN_TRUST_HEAD_POLICY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +47,17 @@ class ActionInputs:
     registry: str | None = None
     """Registry URL overriding npm's configuration."""
     policy: Path | None = None
+    """A policy file; one inside the workspace is a repository file, read at the base revision
+    on pull requests like the default ``.depscan.toml`` (docs/ci.md, the threat model)."""
     checks: tuple[str, ...] = ()
     skip_checks: tuple[str, ...] = ()
     trust_project_npmrc: bool = False
     """Read the repository's own .npmrc (the ``trust-project-npmrc`` input, or
     ``DEPSCAN_TRUST_PROJECT_NPMRC`` in the job's environment); off by default, because on a pull
     request the repository content is the author's (see docs/ci.md)."""
+    trust_head_policy: bool = False
+    """On pull requests, obey the pull request's policy file rather than the base branch's (the
+    ``trust-head-policy`` input, or ``DEPSCAN_TRUST_HEAD_POLICY`` in the job's environment)."""
 
 
 def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
@@ -82,6 +88,10 @@ def inputs_from_env(env: Mapping[str, str]) -> ActionInputs:
         trust_project_npmrc=bool(
             _flag(env.get("INPUT_TRUST_PROJECT_NPMRC", ""), "trust-project-npmrc")
             or _flag(env.get(TRUST_PROJECT_NPMRC, ""), TRUST_PROJECT_NPMRC)
+        ),
+        trust_head_policy=bool(
+            _flag(env.get("INPUT_TRUST_HEAD_POLICY", ""), "trust-head-policy")
+            or _flag(env.get(TRUST_HEAD_POLICY, ""), TRUST_HEAD_POLICY)
         ),
     )
 
@@ -126,8 +136,9 @@ class LockfileReport:
 
 
 def scan_lockfiles(
-    lockfiles: Sequence[Path], inputs: ActionInputs, base: str | None
+    lockfiles: Sequence[Path], inputs: ActionInputs, base: str | None, workspace: Path | None = None
 ) -> list[LockfileReport]:
+    from scanner.pr_mode import policy_changes_once
     from scanner.scan import ScanOptions, scan
 
     options = ScanOptions(
@@ -137,9 +148,11 @@ def scan_lockfiles(
         registry_checks=inputs.registry_checks,
         registry_url=inputs.registry,
         policy_path=inputs.policy,
+        policy_in_repository=_inside(inputs.policy, workspace),
         only_checks=inputs.checks,
         skip_checks=inputs.skip_checks,
         trust_project_npmrc=inputs.trust_project_npmrc,
+        trust_head_policy=inputs.trust_head_policy,
     )
     reports: list[LockfileReport] = []
     for lockfile in lockfiles:
@@ -151,11 +164,16 @@ def scan_lockfiles(
         compared = scan_changes(lockfile, base, options)
         lines = change_lines(compared.changes, limit=MAX_CHANGE_LINES)
         reports.append(LockfileReport(lockfile, compared.result, compared.summary, tuple(lines)))
-    return reports
+    # Lockfiles under one policy file report its change once (annotations, summary, SARIF).
+    results = policy_changes_once([r.result for r in reports])
+    return [replace(r, result=result) for r, result in zip(reports, results, strict=True)]
 
 
 def merged(results: Sequence[ScanResult]) -> ScanResult:
     """One result holding every lockfile's, for the single SARIF run code scanning expects."""
+    from scanner.pr_mode import policy_changes_once
+
+    results = policy_changes_once(results)
     first = results[0]
     return replace(
         first,
@@ -223,7 +241,7 @@ def _run(env: Mapping[str, str], workspace: Path, out: TextIO, outputs: dict[str
         _append(env.get("GITHUB_STEP_SUMMARY"), "**depscan**: no lockfile to scan.\n")
         return EXIT_OK
     base = inputs.base or pull_request_base(env, workspace)
-    reports = scan_lockfiles(lockfiles, inputs, base)
+    reports = scan_lockfiles(lockfiles, inputs, base, workspace)
     everything = merged([r.result for r in reports])
 
     sarif_path = Path(env.get("RUNNER_TEMP") or workspace) / SARIF_FILE_NAME
@@ -246,6 +264,17 @@ def _run(env: Mapping[str, str], workspace: Path, out: TextIO, outputs: dict[str
             out.write(log_render(report.result, base_dir=workspace))
     _append(env.get("GITHUB_STEP_SUMMARY"), job_summary(reports, base, workspace))
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _inside(path: Path | None, workspace: Path | None) -> bool:
+    """Whether ``path`` lies in the workspace, the checkout a pull request writes."""
+    if path is None or workspace is None:
+        return False
+    try:
+        path.absolute().resolve().relative_to(workspace.absolute().resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def _resolve(workspace: Path, given: str) -> Path:

@@ -210,9 +210,10 @@ def lockfile_command(
         bool | None,
         typer.Option(
             "--trust-project-npmrc/--no-trust-project-npmrc", rich_help_panel=REGISTRY,
-            help="Read the scanned project's own .npmrc (registries, credentials, ${ENV}), as "
-            "npm does (default: $DEPSCAN_TRUST_PROJECT_NPMRC, else yes, but no with --base: "
-            "the repository is then the change author's).",
+            help="Read the scanned project's own .npmrc (registries, credentials, ${ENV}) as "
+            "npm does, and with --base REF the working tree's yarn files, not REF's (default: "
+            "$DEPSCAN_TRUST_PROJECT_NPMRC, else yes, but no with --base: the repository is "
+            "then the change author's).",
             show_default=False,
         ),
     ] = None,
@@ -241,13 +242,23 @@ def lockfile_command(
         Path | None,
         typer.Option(
             metavar="FILE", rich_help_panel=POLICY,
-            help="Policy file (default: .depscan.toml next to the lockfile or above it).",
+            help="Policy file, read as given (default: .depscan.toml by the lockfile or above "
+            "it; REF's with --base REF).",
         ),
     ] = None,
     no_policy_file: Annotated[
         bool,
         typer.Option("--no-policy-file", rich_help_panel=POLICY, help="Read no policy file."),
     ] = False,
+    trust_head_policy: Annotated[
+        bool | None,
+        typer.Option(
+            "--trust-head-policy/--no-trust-head-policy", rich_help_panel=POLICY,
+            help="With --base REF: obey the working tree's policy file, not REF's (default: "
+            "$DEPSCAN_TRUST_HEAD_POLICY, else no).",
+            show_default=False,
+        ),
+    ] = None,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
@@ -305,6 +316,7 @@ def lockfile_command(
         settings=settings,
         policy_path=policy,
         use_policy=not no_policy_file,
+        trust_head_policy=_switch(trust_head_policy, TRUST_HEAD_POLICY, default=False),
     )
     if base is not None and diff_from is not None:
         raise UsageError("--base already compares with the base; drop --diff-from")
@@ -321,21 +333,27 @@ def lockfile_command(
 
 
 TRUST_PROJECT_NPMRC = "DEPSCAN_TRUST_PROJECT_NPMRC"
+TRUST_HEAD_POLICY = "DEPSCAN_TRUST_HEAD_POLICY"
 
 
 def _trust_project_npmrc(flag: bool | None, *, pull_request: bool) -> bool:
     """The flag, else ``$DEPSCAN_TRUST_PROJECT_NPMRC``, else trusted except in pull-request mode
     (docs/ci.md, the threat model)."""
+    return _switch(flag, TRUST_PROJECT_NPMRC, default=not pull_request)
+
+
+def _switch(flag: bool | None, variable: str, *, default: bool) -> bool:
+    """The flag, else ``$variable`` (true or false), else ``default``."""
     if flag is not None:
         return flag
-    value = os.environ.get(TRUST_PROJECT_NPMRC, "").strip().lower()
+    value = os.environ.get(variable, "").strip().lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off"):
         return False
     if value:
-        raise UsageError(f"${TRUST_PROJECT_NPMRC} must be true or false, not {value[:20]!r}")
-    return not pull_request
+        raise UsageError(f"${variable} must be true or false, not {value[:20]!r}")
+    return default
 
 
 def _scan(lockfiles: list[Path], options: ScanOptions, diff_from: str | None) -> ScanResult:

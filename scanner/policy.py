@@ -5,6 +5,9 @@ dependency, and because it has comments and real dates for ``expires``. Every ke
 a typo must fail loudly with its line rather than silently ignore nothing. ``tomllib`` only
 reports lines for syntax errors, so semantic errors find their key's line by scanning the text.
 
+In pull-request mode against a git ref the file is read from the base revision instead of the
+working tree (:mod:`scanner.pr_policy`); :func:`parse_policy` validates text from either.
+
 See docs/policy.md for the format.
 """
 
@@ -94,6 +97,14 @@ class Policy:
     path: Path | None = None
     advisory_db_max_age_days: int | None = None
     """Older feed databases are reported as stale (``[advisory-db] max-age-days``)."""
+    source: str | None = None
+    """Where the policy was read from when that is not ``path`` on disk: ``<ref>:<path>`` for
+    the base revision's policy in pull-request mode."""
+
+    @property
+    def name(self) -> str | None:
+        """How reports name the policy: its source, else its path; ``None`` for no file."""
+        return self.source or (str(self.path) if self.path else None)
 
     def settings(self) -> dict[str, object]:
         """The check knobs this policy sets, keyed ``check-id.knob`` as ScanContext expects."""
@@ -139,19 +150,28 @@ def find_git_root(start: Path) -> Path | None:
 def load_policy(path: Path) -> Policy:
     """Read and validate a policy file; any problem is a :class:`PolicyError` naming its line."""
     raw = read_file(path, max_bytes=MAX_POLICY_BYTES, error=PolicyError, what="policy file")
+    return parse_policy(raw, path)
+
+
+def parse_policy(raw: bytes, path: Path, source: str | None = None) -> Policy:
+    """Validate the policy text ``raw`` of the file at ``path`` (advisory paths are relative to
+    its folder). ``source`` names it in messages and reports when it was not read from ``path``
+    itself (``origin/main:.depscan.toml``, a file of the base revision)."""
+    subject = source or str(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PolicyError(
-            f"cannot read policy file: not UTF-8 text (byte {exc.start})", subject=str(path)
+            f"cannot read policy file: not UTF-8 text (byte {exc.start})", subject=subject
         ) from None
-    data = loads_toml(text, subject=str(path), error=PolicyError)
+    data = loads_toml(text, subject=subject, error=PolicyError)
     key_lines = _KeyLines(text)
     try:
-        return _Reader(path, key_lines).read(data)
+        policy = _Reader(path, key_lines).read(data)
     except _Invalid as bad:
         line = key_lines.line_of(bad.where, bad.value)
-        raise PolicyError(f"line {line}: {bad.message}", subject=str(path)) from None
+        raise PolicyError(f"line {line}: {bad.message}", subject=subject) from None
+    return replace(policy, source=source) if source else policy
 
 
 def apply_ignores(

@@ -8,20 +8,18 @@ for the packages the change touches, because not checked is never clean.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scanner.base_revision import BaseRevision, git
 from scanner.errors import LockfileError, UsageError
 from scanner.model import Finding, Lockfile, NotChecked, ScanResult
 from scanner.sources.detect import find_lockfiles, parser_for, read_lockfile
 
 if TYPE_CHECKING:
     from scanner.scan import ScanOptions
-
-GIT_TIMEOUT_SECONDS = 60
 
 FindingIdentity = tuple[str, str, str, str, tuple[str, ...], str]
 
@@ -39,6 +37,9 @@ class BaseSource:
     """The base lockfile on disk, when it is a file."""
     text: str | None = None
     """The base lockfile's text read from git; ``None`` with ``path`` ``None``: it did not exist."""
+    revision: BaseRevision | None = None
+    """The git revision the base was read from; ``None`` for a lockfile on disk. Pull-request
+    mode reads the repository's own configuration (policy, yarn's files) from it."""
 
 
 def load_base_lockfile(base: str, head_lockfile: Path) -> Lockfile:
@@ -99,29 +100,19 @@ def _lockfile_in(path: Path, head_lockfile: Path) -> Path:
 
 
 def _read_from_git(ref: str, head_lockfile: Path) -> BaseSource:
-    if ref.startswith("-"):
-        raise UsageError("is neither a file nor a git ref", subject=ref)
     folder = head_lockfile.absolute().parent
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    if top.returncode != 0:
+    revision = BaseRevision.open(ref, folder)
+    inside = revision.relative(head_lockfile)
+    if inside is None:
         raise UsageError(
-            f"is not a file, and {head_lockfile} is not in a git repository to read it from",
-            subject=ref,
+            f"is outside the git repository {revision.root}", subject=str(head_lockfile)
         )
-    root = Path(top.stdout.decode().strip())
-    try:
-        # The folder is resolved, not the file: a symlinked lockfile is read under its own name.
-        inside = (folder.resolve() / head_lockfile.name).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise UsageError(
-            f"is outside the git repository {root}", subject=str(head_lockfile)
-        ) from None
-    if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-        raise UsageError("is neither a file nor a git ref of this repository", subject=ref)
-    label = f"{ref}:{inside}"
-    if _git(root, "cat-file", "-e", label).returncode != 0:
-        return BaseSource(label=label)
-    shown = _git(root, "show", label)
+    label = revision.label(inside)
+    # Read at the commit the ref named when the scan started, as every other file of the base is.
+    at_commit = f"{revision.commit}:{inside}"
+    if git(revision.root, "cat-file", "-e", at_commit).returncode != 0:
+        return BaseSource(label=label, revision=revision)
+    shown = git(revision.root, "show", at_commit)
     if shown.returncode != 0:
         message = " ".join(shown.stderr.decode(errors="replace").split()) or "git show failed"
         raise UsageError(message, subject=label)
@@ -129,18 +120,7 @@ def _read_from_git(ref: str, head_lockfile: Path) -> BaseSource:
         text = shown.stdout.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise LockfileError("is not UTF-8 text", subject=label) from None
-    return BaseSource(label=label, text=text)
-
-
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed: give --base as a lockfile path") from None
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"git {args[0]} took over {GIT_TIMEOUT_SECONDS} s") from None
+    return BaseSource(label=label, text=text, revision=revision)
 
 
 # -- what changed --------------------------------------------------------------------------------
@@ -315,18 +295,45 @@ def scan_changes(head_lockfile: Path, base: str, options: ScanOptions) -> Change
     package document is fetched once). The head is scanned with the base lockfile in its
     context, so checks that compare versions (tarball diffs) see both.
     """
-    from scanner.scan import Services, prepare, scan_lockfiles
+    from scanner.scan import Services, prepare, prepare_change, scan_lockfiles
 
     source = locate_base(base, head_lockfile)
     base_lockfile = parse_base(source, head_lockfile)
     head = read_lockfile(head_lockfile)
     project_dir = head_lockfile.parent
-    options, policy = prepare(options, project_dir)
-    with Services(options, project_dir) as services:
+    change = None
+    if source.revision is not None:
+        options, policy, change = prepare_change(options, project_dir, source.revision)
+    else:
+        # A base lockfile on disk says nothing about which policy the project had: the working
+        # tree's applies, as without --base (docs/ci.md).
+        options, policy = prepare(options, project_dir)
+    with Services(options, project_dir, source.revision) as services:
         head_result = scan_lockfiles([head], options, policy, services, base=base_lockfile)
         base_result = scan_lockfiles([base_lockfile], options, policy, services)
     changes = changed_packages(base_lockfile, head)
     base_findings = (*base_result.findings, *base_result.suppressed)
-    return ChangeScan(
-        restrict_to_change(head_result, base_findings, changes), changes, source.label
-    )
+    result = restrict_to_change(head_result, base_findings, changes)
+    if change is not None:
+        result = with_finding(result, change)
+    return ChangeScan(result, changes, source.label)
+
+
+def with_finding(result: ScanResult, finding: Finding) -> ScanResult:
+    """``result`` with one more finding, in the report order."""
+    findings = sorted((*result.findings, finding), key=lambda f: f.sort_key)
+    return replace(result, findings=tuple(findings))
+
+
+def policy_changes_once(results: Sequence[ScanResult]) -> list[ScanResult]:
+    """``results`` with each ``policy-change`` finding kept in the first result only: lockfiles
+    under one policy file report its change once."""
+    from scanner.pr_policy import CHECK_ID
+
+    seen: set[Finding] = set()
+    out: list[ScanResult] = []
+    for result in results:
+        kept = tuple(f for f in result.findings if f.check != CHECK_ID or f not in seen)
+        seen.update(f for f in result.findings if f.check == CHECK_ID)
+        out.append(result if len(kept) == len(result.findings) else replace(result, findings=kept))
+    return out

@@ -4,7 +4,9 @@ pre-commit runs the hook with the hook's ``args`` followed by the staged files t
 stashing unstaged changes, so each file on disk is what the commit will hold. Each lockfile is
 compared with its version in ``HEAD`` (``depscan lockfile --base HEAD``): only findings the
 commit brings in refuse it, so bumping one package is not refused for what was already there. A
-lockfile that ``HEAD`` does not have, or a repository with no commit yet, is judged whole.
+lockfile that ``HEAD`` does not have, or a repository with no commit yet, is judged whole. As in
+every comparison with a git ref, the policy obeyed is ``HEAD``'s ``.depscan.toml``, and a staged
+change to it is reported (``--trust-head-policy`` among the hook's ``args`` obeys the staged file).
 
 The hook does not wait for the network: unless ``--online`` is given it runs with ``--offline``,
 so registry checks answer from depscan's cache and list what they could not check under NOT

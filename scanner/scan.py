@@ -28,6 +28,7 @@ from scanner.model import (
 from scanner.sources.detect import find_lockfiles, read_lockfile
 
 if TYPE_CHECKING:
+    from scanner.base_revision import BaseRevision
     from scanner.osv.database import AdvisoryDatabase
     from scanner.policy import Policy
     from scanner.registry.client import RegistryClient
@@ -49,13 +50,22 @@ class ScanOptions:
     registry_deadline: float | None = None
     """Seconds all registry work may take; None: the default (``--registry-deadline``)."""
     trust_project_npmrc: bool = True
-    """Read the scanned project's ``.npmrc``; False in pull-request mode and in the Action."""
+    """Read the scanned project's ``.npmrc``; False in pull-request mode and in the Action. In
+    pull-request mode against a git ref it also decides where yarn's files come from: the
+    working tree when true, else the base revision."""
+    trust_head_policy: bool = False
+    """Pull-request mode against a git ref: obey the working tree's policy file rather than the
+    base revision's (``--trust-head-policy``; see :mod:`scanner.pr_policy`)."""
     quiet: bool = False
     progress: bool = False
     only_checks: Sequence[str] = ()
     skip_checks: Sequence[str] = ()
     settings: dict[str, object] = field(default_factory=dict)
     policy_path: Path | None = None
+    """A policy file named by the user (``--policy``), read as given in every mode."""
+    policy_in_repository: bool = False
+    """``policy_path`` names a file of the scanned repository (the Action's ``policy`` input):
+    in pull-request mode it is read at the base revision, as the default policy file is."""
     use_policy: bool = True
     today: date | None = None
 
@@ -72,9 +82,13 @@ def default_cache_dir() -> Path:
 class Services:
     """Lazily created, shared by every check and lockfile of one scan."""
 
-    def __init__(self, options: ScanOptions, project_dir: Path) -> None:
+    def __init__(
+        self, options: ScanOptions, project_dir: Path, revision: BaseRevision | None = None
+    ) -> None:
         self._options = options
         self._project_dir = project_dir
+        self.revision = revision
+        """Pull-request mode: the base revision the repository's own configuration comes from."""
         self._advisories: AdvisoryDatabase | None = None
         self._registry: RegistryClient | None = None
         self._npm_config: NpmConfig | RegistryError | None = None
@@ -196,6 +210,18 @@ def prepare(options: ScanOptions, project_dir: Path) -> tuple[ScanOptions, Polic
     return with_policy(options, policy), policy
 
 
+def prepare_change(
+    options: ScanOptions, project_dir: Path, revision: BaseRevision
+) -> tuple[ScanOptions, Policy, Finding | None]:
+    """:func:`prepare` for a change compared with a git revision: the policy is the base
+    revision's unless the user trusts the head's (:mod:`scanner.pr_policy`); the third value is
+    the ``policy-change`` finding when the change edits the policy file."""
+    from scanner.pr_policy import choose_policy
+
+    chosen = choose_policy(options, project_dir, revision)
+    return with_policy(options, chosen.policy), chosen.policy, chosen.change
+
+
 def scan(
     targets: Sequence[Path],
     options: ScanOptions,
@@ -281,7 +307,7 @@ def scan_lockfiles(
         fail_on=_first_set(options.fail_on, Severity.HIGH),
         advisory_sources=tuple(advisory_sources),
         suppressed=tuple(sorted(suppressed, key=lambda f: f.sort_key)),
-        policy=str(policy.path) if policy.path else None,
+        policy=policy.name,
         advisory_databases=advisory_databases,
     )
 
@@ -303,6 +329,8 @@ def _advisory_databases(
 
 MAX_AGE_SETTING = "advisory-db.max-age-days"
 ALLOWED_HOSTS = "hygiene.allowed-hosts"
+CONFIG_REVISION = "config-revision"
+"""Settings key: the revision the repository's own configuration files are read from."""
 
 
 def _first_set(*values: Severity | None) -> Severity:
@@ -316,6 +344,9 @@ def _settings(options: ScanOptions, services: Services) -> dict[str, object]:
         "progress": options.progress,
     }
     settings.update(options.settings)
+    if services.revision is not None and not options.trust_project_npmrc:
+        # The working tree is the change author's: yarn's files in it come from the base.
+        settings[CONFIG_REVISION] = services.revision
     config = services.npm_config()
     if not isinstance(config, RegistryError):
         settings["registry-url"] = config.registry

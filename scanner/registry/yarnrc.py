@@ -12,6 +12,11 @@ against both: npm's configuration (:mod:`scanner.registry.npmrc`) and yarn's, re
   with ``${NAME}`` / ``${NAME:-fallback}`` expanded from the environment.
   ``$YARN_NPM_REGISTRY_SERVER`` overrides the files.
 
+In pull-request mode the scanned repository is the change author's, and a ``.yarnrc`` it adds
+could allow its own host. There the files inside the repository are read from the base revision
+(a :class:`RevisionFiles`), the version the maintainers merged; files outside it (above the work
+tree, the home folder) and the environment are the machine's and are read as usual.
+
 Neither default registry is written here: yarn's built-in default is whatever the installed yarn
 says, and depscan names no registry host. A lockfile whose every package comes from a host no
 configuration names is reported once, as a configuration question (see the hygiene host rule).
@@ -24,10 +29,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from scanner.errors import RegistryError
-from scanner.untrusted import read_text
+from scanner.errors import DepscanError, RegistryError
+from scanner.untrusted import decode_text, read_text
 
 CLASSIC_FILE = ".yarnrc"
 BERRY_FILE = ".yarnrc.yml"
@@ -37,6 +43,27 @@ MAX_CONFIG_BYTES = 1024 * 1024
 _CLASSIC_LINE = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|[^\s"#]+)\s+("(?:[^"\\]|\\.)*"|[^\s#]+)')
 _CLASSIC_SCOPE_KEY = re.compile(r"^(@[^:/\s]+):registry$")
 _BERRY_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}")
+
+
+@runtime_checkable
+class RevisionFiles(Protocol):
+    """The repository's files as a trusted revision holds them
+    (:class:`scanner.base_revision.BaseRevision`)."""
+
+    def relative(self, path: Path) -> str | None: ...
+
+    def label(self, inside: str) -> str: ...
+
+    def read(
+        self, inside: str, *, max_bytes: int, error: type[DepscanError], what: str
+    ) -> bytes | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    label: str
+    """The path, or ``<ref>:<path>`` for a file read from the base revision."""
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,27 +83,51 @@ class YarnRegistries:
 
 
 def yarn_registries(
-    lockfile_format: str, project_dir: Path, env: Mapping[str, str]
+    lockfile_format: str,
+    project_dir: Path,
+    env: Mapping[str, str],
+    revision: RevisionFiles | None = None,
 ) -> YarnRegistries:
     """yarn's registries for a project whose lockfile has ``lockfile_format`` (``yarn-v1`` or
     ``yarn-berry``); nothing for other formats. A configuration file yarn itself would refuse
-    (unreadable, not YAML) is a :class:`RegistryError` naming it."""
+    (unreadable, not YAML) is a :class:`RegistryError` naming it. With ``revision``, files
+    inside the repository are read as that revision has them, not from the working tree."""
     if lockfile_format == "yarn-v1":
-        return _classic(project_dir, env)
+        return _classic(project_dir, env, revision)
     if lockfile_format == "yarn-berry":
-        return _berry(project_dir, env)
+        return _berry(project_dir, env, revision)
     return YarnRegistries()
 
 
-def config_files(name: str, project_dir: Path, env: Mapping[str, str]) -> list[Path]:
+def config_files(
+    name: str,
+    project_dir: Path,
+    env: Mapping[str, str],
+    revision: RevisionFiles | None = None,
+) -> list[ConfigFile]:
     """``name`` in the project folder and each folder above it, then in the home folder: nearest
-    first, each file once."""
+    first, each file once. With ``revision``, a file inside the repository is the revision's
+    (absent there: left out, whatever the working tree holds)."""
     folder = project_dir.absolute()
-    found = [folder / name, *(parent / name for parent in folder.parents)]
+    candidates = [folder / name, *(parent / name for parent in folder.parents)]
     home = env.get("HOME") or env.get("USERPROFILE")
     if home:
-        found.append(Path(home) / name)
-    return [p for p in dict.fromkeys(found) if p.is_file()]
+        candidates.append(Path(home) / name)
+    found: list[ConfigFile] = []
+    for path in dict.fromkeys(candidates):
+        inside = revision.relative(path) if revision is not None else None
+        if revision is not None and inside is not None:
+            data = revision.read(
+                inside, max_bytes=MAX_CONFIG_BYTES, error=RegistryError,
+                what="yarn configuration",
+            )
+            if data is not None:
+                label = revision.label(inside)
+                found.append(ConfigFile(label, decode_text(data, subject=label,
+                                                           error=RegistryError)))
+        elif path.is_file():
+            found.append(ConfigFile(str(path), _read(path)))
+    return found
 
 
 # -- yarn classic ----------------------------------------------------------------------------------
@@ -95,13 +146,15 @@ def parse_classic(text: str) -> dict[str, str]:
     return settings
 
 
-def _classic(project_dir: Path, env: Mapping[str, str]) -> YarnRegistries:
+def _classic(
+    project_dir: Path, env: Mapping[str, str], revision: RevisionFiles | None
+) -> YarnRegistries:
     default: str | None = None
     scoped: dict[str, str] = {}
     sources: list[str] = []
     # Nearest first: a setting already taken from a nearer file wins.
-    for path in config_files(CLASSIC_FILE, project_dir, env):
-        settings = parse_classic(_read(path))
+    for config in config_files(CLASSIC_FILE, project_dir, env, revision):
+        settings = parse_classic(config.text)
         used = False
         registry = _registry_url(settings.get("registry"))
         if registry and default is None:
@@ -113,14 +166,16 @@ def _classic(project_dir: Path, env: Mapping[str, str]) -> YarnRegistries:
                 scoped[scope.group(1)] = url
                 used = True
         if used:
-            sources.append(str(path))
+            sources.append(config.label)
     return YarnRegistries(default, scoped, tuple(sources))
 
 
 # -- yarn berry ------------------------------------------------------------------------------------
 
 
-def _berry(project_dir: Path, env: Mapping[str, str]) -> YarnRegistries:
+def _berry(
+    project_dir: Path, env: Mapping[str, str], revision: RevisionFiles | None
+) -> YarnRegistries:
     name = env.get("YARN_RC_FILENAME") or BERRY_FILE
     default: str | None = None
     scoped: dict[str, str] = {}
@@ -129,8 +184,8 @@ def _berry(project_dir: Path, env: Mapping[str, str]) -> YarnRegistries:
     if override:
         default = override
         sources.append("$YARN_NPM_REGISTRY_SERVER")
-    for path in config_files(name, project_dir, env):
-        document = _load_yaml(path)
+    for config in config_files(name, project_dir, env, revision):
+        document = _load_yaml(config)
         used = False
         registry = _registry_url(_expand(_string(document.get("npmRegistryServer")), env))
         if registry and default is None:
@@ -141,7 +196,7 @@ def _berry(project_dir: Path, env: Mapping[str, str]) -> YarnRegistries:
                 scoped[scope] = url
                 used = True
         if used:
-            sources.append(str(path))
+            sources.append(config.label)
     return YarnRegistries(default, scoped, tuple(sources))
 
 
@@ -155,20 +210,20 @@ def _scope_servers(scopes: object) -> Iterator[tuple[str, str]]:
                 yield "@" + name.lstrip("@"), server
 
 
-def _load_yaml(path: Path) -> dict[str, object]:
+def _load_yaml(config: ConfigFile) -> dict[str, object]:
     import yaml  # only for yarn berry projects: PyYAML costs start-up time
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(_read(path), Loader=loader)
+        document = yaml.load(config.text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise RegistryError(f"is not valid YAML{where}", subject=str(path)) from None
+        raise RegistryError(f"is not valid YAML{where}", subject=config.label) from None
     if document is None:
         return {}
     if not isinstance(document, dict):
-        raise RegistryError("is not a YAML mapping of settings", subject=str(path))
+        raise RegistryError("is not a YAML mapping of settings", subject=config.label)
     return document
 
 

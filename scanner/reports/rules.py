@@ -115,6 +115,19 @@ _KNOWN: tuple[RuleInfo, ...] = (
         "and compare the two tarballs before upgrading.",
     ),
     _rule(
+        "policy-change",
+        "PolicyChange",
+        "A pull request adds, edits or removes the policy file that applies to a lockfile.",
+        Severity.MEDIUM,
+        "**Risk:** `.depscan.toml` decides what depscan ignores, when it fails and which hosts "
+        "and install scripts are allowed. In pull-request mode depscan obeys the base "
+        "branch's version, so a pull request cannot switch off or forge its own verdict, but "
+        "whatever the change asks for applies to every scan once it is merged.",
+        "**Fix:** review the policy change like code: each new ignore needs a reason you agree "
+        "with, and a higher `fail-on`, new allowed hosts or install scripts, or registry checks "
+        "turned off need a maintainer's decision.",
+    ),
+    _rule(
         "tarball-diff",
         "TarballDiff",
         "The published tarball differs from the previous version in a suspicious way.",

@@ -12,7 +12,15 @@ from typing import Any
 
 import pytest
 
-from tests.ci.gitrepo import EXAMPLE, commit_all, copy_project, git, init_repo
+from tests.ci.gitrepo import (
+    ATTACKER_POLICY,
+    EXAMPLE,
+    commit_all,
+    copy_project,
+    git,
+    init_repo,
+    policy_pr_repo,
+)
 
 LOCKFILE = "app/package-lock.json"
 
@@ -320,3 +328,87 @@ def test_trust_project_npmrc_reaches_the_scan_as_its_environment_variable(
         env.pop("DEPSCAN_TRUST_PROJECT_NPMRC", None)
         done = _run_action(repo, env)
         assert expected in done.stdout, done.stdout[-500:]
+
+
+# -- the policy file on pull requests (docs/ci.md, the threat model) -----------------------------
+
+
+def _policy_pr(
+    tmp_path: Path, head_policy: str | None, **extra: str
+) -> tuple[Path, dict[str, str]]:
+    repo = policy_pr_repo(tmp_path / "repo", 'fail-on = "high"\n', head_policy)
+    base = git(repo, "rev-parse", "origin/main")
+    return repo, _pull_request_env(tmp_path, repo, base, **extra)
+
+
+def test_pull_request_that_ignores_its_own_malicious_package_still_fails(
+    tmp_path: Path,
+) -> None:
+    repo, env = _policy_pr(tmp_path, ATTACKER_POLICY)
+
+    done = _run_action(repo, env)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    results = _sarif_results(_outputs(env)["sarif"])
+    assert _result_packages(results) == {
+        ("known-malicious", "event-stream@3.3.6"),
+        ("known-malicious", "flatmap-stream@0.1.1"),
+    }
+    [change] = [r for r in results if r["ruleId"] == "policy-change"]
+    assert change["level"] == "warning"
+    assert "obeyed the base's policy (origin/main:.depscan.toml)" in change["message"]["text"]
+    annotations = [line for line in done.stdout.splitlines()
+                   if line.startswith("::") and "policy-change" in line]
+    assert len(annotations) == 1 and annotations[0].startswith("::warning file=.depscan.toml,")
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert "policy-change" in summary and "modifies the policy file" in summary
+
+
+def test_trust_head_policy_input_obeys_the_pull_requests_policy(tmp_path: Path) -> None:
+    from scanner.action import TRUST_HEAD_POLICY, inputs_from_env
+
+    assert inputs_from_env({"INPUT_TRUST_HEAD_POLICY": "true"}).trust_head_policy is True
+    assert inputs_from_env({TRUST_HEAD_POLICY: "true"}).trust_head_policy is True
+    assert inputs_from_env({}).trust_head_policy is False
+    with pytest.raises(Exception, match="trust-head-policy must be true or false"):
+        inputs_from_env({"INPUT_TRUST_HEAD_POLICY": "perhaps"})
+
+    repo, env = _policy_pr(tmp_path, ATTACKER_POLICY, INPUT_TRUST_HEAD_POLICY="true")
+    done = _run_action(repo, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert any("policy-change" in line and "--trust-head-policy" in line
+               for line in done.stdout.splitlines())
+
+
+def test_a_policy_input_in_the_workspace_is_read_from_the_base_branch(tmp_path: Path) -> None:
+    repo = policy_pr_repo(tmp_path / "repo", 'fail-on = "high"\n', ATTACKER_POLICY,
+                          policy_at="ci/depscan.toml")
+    base = git(repo, "rev-parse", "origin/main")
+
+    env = _pull_request_env(tmp_path, repo, base, INPUT_POLICY="ci/depscan.toml")
+    done = _run_action(repo, env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "origin/main:ci/depscan.toml" in done.stdout
+
+    # A file outside the checkout (written by the workflow itself) is read as given.
+    reviewed = tmp_path / "reviewed.toml"
+    reviewed.write_text(ATTACKER_POLICY, encoding="utf-8")
+    env = _pull_request_env(tmp_path, repo, base, INPUT_POLICY=str(reviewed))
+    assert _run_action(repo, env).returncode == 0
+
+
+def test_lockfiles_under_one_policy_annotate_its_change_once(tmp_path: Path) -> None:
+    repo = policy_pr_repo(tmp_path / "repo", 'fail-on = "high"\n', ATTACKER_POLICY)
+    copy_project(EXAMPLE, repo / "second")
+    commit_all(repo, "a second project")
+    env = _pull_request_env(tmp_path, repo, git(repo, "rev-parse", "origin/main"))
+
+    done = _run_action(repo, env)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert len([line for line in done.stdout.splitlines()
+                if line.startswith("::warning") and "policy-change" in line]) == 1
+    results = _sarif_results(_outputs(env)["sarif"])
+    assert [r["ruleId"] for r in results].count("policy-change") == 1
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert summary.count("modifies the policy file") == 1

@@ -16,7 +16,7 @@ from scanner.precommit import (
     parse_arguments,
     split_arguments,
 )
-from tests.ci.gitrepo import CLEAN, EXAMPLE, commit_all, copy_project, init_repo
+from tests.ci.gitrepo import ATTACKER_POLICY, CLEAN, EXAMPLE, commit_all, copy_project, init_repo
 from tests.support.registry_server import FixtureRegistry
 
 LOCKFILE = "app/package-lock.json"
@@ -80,6 +80,23 @@ def test_a_bump_of_another_package_is_not_refused_for_what_head_already_had(
 
     # Asked to judge the whole lockfile, the hook refuses it.
     assert main(["--whole-lockfile", LOCKFILE]) == 1
+
+
+def test_a_policy_staged_with_the_lockfile_does_not_excuse_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy_project(EXAMPLE, repo / "app")
+    (repo / ".depscan.toml").write_text(ATTACKER_POLICY, encoding="utf-8")
+
+    # HEAD's policy (none) is obeyed, and the staged policy is reported.
+    assert main([LOCKFILE]) == 1
+    out = capsys.readouterr().out
+    assert "flatmap-stream@0.1.1" in out
+    assert "this change adds the policy file .depscan.toml" in out
+
+    # Asked to, the hook obeys the staged file.
+    assert main(["--trust-head-policy", LOCKFILE]) == 0
+    assert "--trust-head-policy" in capsys.readouterr().out
 
 
 def test_a_lockfile_new_in_this_commit_is_judged_whole(repo: Path) -> None:

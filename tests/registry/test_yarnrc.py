@@ -145,3 +145,70 @@ def test_an_oversized_or_special_file_is_refused(
     (project / ".yarnrc").write_text("# x\n" * 300_000)
     with pytest.raises(RegistryError, match="cannot read yarn configuration"):
         yarn_registries("yarn-v1", project, env)
+
+
+# -- pull-request mode: the repository's files as the base revision has them ----------------------
+
+
+def _git_repository(project: Path) -> Path:
+    from tests.ci.gitrepo import init_repo
+
+    return init_repo(project.parent)
+
+
+def test_with_a_revision_the_repositorys_files_are_the_revisions(
+    layout: tuple[Path, Path, dict[str, str]],
+) -> None:
+    from scanner.base_revision import BaseRevision
+    from tests.ci.gitrepo import commit_all
+
+    project, home, env = layout
+    repo = _git_repository(project)
+    (repo / ".yarnrc").write_text('"@acme:registry" "https://acme.example.test/"\n')
+    (project / ".keep").write_text("")
+    commit_all(repo, "base")
+    # The change: the root file now names the attacker's registry, and the project gets one.
+    (repo / ".yarnrc").write_text('registry "https://evil.example.test/"\n'
+                                  '"@acme:registry" "https://evil.example.test/"\n')
+    (project / ".yarnrc").write_text('registry "https://evil.example.test/"\n')
+    # Files outside the repository are the machine's: read from disk as usual.
+    (home / ".yarnrc").write_text('"@other:registry" "https://other.example.test/"\n')
+    revision = BaseRevision.open("HEAD", project)
+
+    found = yarn_registries("yarn-v1", project, env, revision)
+
+    assert found.default is None
+    assert found.scoped == {"@acme": "https://acme.example.test/",
+                            "@other": "https://other.example.test/"}
+    assert found.sources == ("HEAD:.yarnrc", str(home / ".yarnrc"))
+    # Without the revision the working tree's files are read, as before.
+    assert "https://evil.example.test/" in yarn_registries("yarn-v1", project, env).urls
+
+
+def test_with_a_revision_berry_files_are_the_revisions_and_errors_name_them(
+    layout: tuple[Path, Path, dict[str, str]],
+) -> None:
+    from scanner.base_revision import BaseRevision
+    from tests.ci.gitrepo import commit_all
+
+    project, _home, env = layout
+    repo = _git_repository(project)
+    (project / ".yarnrc.yml").write_text("npmRegistryServer: https://mirror.example.test\n")
+    commit_all(repo, "base")
+    (project / ".yarnrc.yml").write_text("npmRegistryServer: https://evil.example.test\n")
+
+    found = yarn_registries("yarn-berry", project, env, BaseRevision.open("HEAD", project))
+    assert found.urls == ("https://mirror.example.test/",)
+    assert found.sources == ("HEAD:web/.yarnrc.yml",)
+
+    (project / ".yarnrc.yml").write_text("npmRegistryServer: [unclosed\n")
+    commit_all(repo, "broken")
+    with pytest.raises(RegistryError) as caught:
+        yarn_registries("yarn-berry", project, env, BaseRevision.open("HEAD", project))
+    assert caught.value.subject == "HEAD:web/.yarnrc.yml"
+
+    (project / ".yarnrc.yml").unlink()
+    (project / ".yarnrc.yml").symlink_to("/etc/hostname")
+    commit_all(repo, "a link")
+    with pytest.raises(RegistryError, match="is a symbolic link in HEAD"):
+        yarn_registries("yarn-berry", project, env, BaseRevision.open("HEAD", project))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from scanner.checks.hygiene._common import CHECK_ID, rule_finding
 from scanner.checks.hygiene.specs import is_registry_spec
-from scanner.checks.hygiene.urls import is_loopback, parse_resolved
+from scanner.checks.hygiene.urls import is_loopback, parse_resolved, redact_userinfo
 from scanner.model import (
     CheckResult,
     DeclaredDependency,
@@ -64,6 +64,7 @@ class _Stranger:
     node: PackageNode
     host: str
     resolved: str
+    """As reports may show it: credentials blanked out."""
 
 
 def expects_registry(node: PackageNode, incoming: Incoming) -> bool:
@@ -90,13 +91,14 @@ def check_resolved_urls(
         if node.resolved is None:
             continue
         url = parse_resolved(node.resolved)
+        shown = redact_userinfo(node.resolved)
         if url is None:
             if node.source not in PATH_SOURCES:
                 findings.append(
                     rule_finding(
                         lockfile, node, "scheme", Severity.MEDIUM,
-                        f"{node.spec_id}: resolved value {node.resolved!r} is not a URL",
-                        resolved=node.resolved,
+                        f"{node.spec_id}: resolved value {shown!r} is not a URL",
+                        resolved=shown,
                     )
                 )
             continue
@@ -105,8 +107,8 @@ def check_resolved_urls(
                 rule_finding(
                     lockfile, node, "scheme", Severity.HIGH,
                     f"{node.spec_id} is resolved with the unexpected scheme {url.scheme!r}: "
-                    f"{node.resolved}",
-                    resolved=node.resolved, scheme=url.scheme,
+                    f"{shown}",
+                    resolved=shown, scheme=url.scheme,
                 )
             )
             continue
@@ -114,8 +116,8 @@ def check_resolved_urls(
             findings.append(
                 rule_finding(
                     lockfile, node, "insecure-protocol", Severity.HIGH,
-                    f"{node.spec_id} is downloaded over unencrypted {url.scheme}: {node.resolved}",
-                    resolved=node.resolved, scheme=url.scheme,
+                    f"{node.spec_id} is downloaded over unencrypted {url.scheme}: {shown}",
+                    resolved=shown, scheme=url.scheme,
                 )
             )
         if url.scheme not in HTTP_SCHEMES or not expects_registry(node, incoming):
@@ -125,7 +127,7 @@ def check_resolved_urls(
             continue
         compared += 1
         if url.host not in allowed_hosts:
-            strangers.append(_Stranger(node, url.host, node.resolved))
+            strangers.append(_Stranger(node, url.host, shown))
     if allowed_hosts is not None:
         findings.extend(_host_findings(lockfile, strangers, compared, allowed_hosts))
     not_checked: list[NotChecked] = []

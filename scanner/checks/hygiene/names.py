@@ -11,7 +11,11 @@ from collections.abc import Sequence
 
 from scanner.checks.hygiene._common import CHECK_ID, rule_finding
 from scanner.checks.hygiene.hosts import HTTP_SCHEMES
-from scanner.checks.hygiene.urls import parse_resolved, registry_tarball_coordinates
+from scanner.checks.hygiene.urls import (
+    parse_resolved,
+    redact_userinfo,
+    registry_tarball_coordinates,
+)
 from scanner.model import (
     CheckResult,
     Finding,
@@ -45,6 +49,7 @@ def check_tarball_names(lockfile: Lockfile, nodes: Sequence[PackageNode]) -> Che
         if url is None or url.scheme not in HTTP_SCHEMES:
             continue
         coords = registry_tarball_coordinates(url)
+        shown = redact_userinfo(node.resolved)
         if coords is None:
             other_layout.append(node)
             continue
@@ -52,8 +57,8 @@ def check_tarball_names(lockfile: Lockfile, nodes: Sequence[PackageNode]) -> Che
             findings.append(
                 rule_finding(
                     lockfile, node, "name-mismatch", Severity.HIGH,
-                    f"{node.spec_id} is resolved to a tarball of another package: {node.resolved}",
-                    resolved=node.resolved, url_name=coords.name,
+                    f"{node.spec_id} is resolved to a tarball of another package: {shown}",
+                    resolved=shown, url_name=coords.name,
                 )
             )
         elif coords.version is not None and not _same_version(node.version, coords.version):
@@ -61,8 +66,8 @@ def check_tarball_names(lockfile: Lockfile, nodes: Sequence[PackageNode]) -> Che
                 rule_finding(
                     lockfile, node, "version-mismatch", Severity.HIGH,
                     f"{node.spec_id} is resolved to the tarball of version {coords.version}: "
-                    f"{node.resolved}",
-                    resolved=node.resolved, url_version=coords.version,
+                    f"{shown}",
+                    resolved=shown, url_version=coords.version,
                 )
             )
     not_checked: tuple[NotChecked, ...] = ()

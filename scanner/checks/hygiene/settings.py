@@ -13,6 +13,9 @@ from scanner.model import Lockfile
 ALLOWED_HOSTS_KEY = "hygiene.allowed-hosts"
 FORBID_SOURCES_KEY = "hygiene.forbid-sources"
 REGISTRY_URL_KEY = "registry-url"
+CONFIG_REVISION_KEY = "config-revision"
+"""Pull-request mode: the base revision yarn's files inside the repository are read from (the
+working tree is the change author's, and a .yarnrc it adds could allow its own host)."""
 
 YARN_FORMATS = frozenset({"yarn-v1", "yarn-berry"})
 
@@ -50,7 +53,8 @@ def read_settings(
     """Validate the hygiene settings; a bad value is a :class:`PolicyError` naming the key.
 
     With a yarn ``lockfile``, the registries in yarn's configuration files for its folder (and
-    ``env``, default: the process environment) are added to the allowed hosts.
+    ``env``, default: the process environment) are added to the allowed hosts; with a
+    ``config-revision`` setting, the files inside the repository are that revision's.
     """
     hosts = _string_list(settings, ALLOWED_HOSTS_KEY)
     allowed: frozenset[str] | None
@@ -70,7 +74,9 @@ def read_settings(
             raise PolicyError(f"not a registry URL: {registry!r}", subject=REGISTRY_URL_KEY)
 
     if lockfile is not None and lockfile.format in YARN_FORMATS:
-        yarn_hosts = _yarn_hosts(lockfile, os.environ if env is None else env)
+        yarn_hosts = _yarn_hosts(
+            lockfile, os.environ if env is None else env, settings.get(CONFIG_REVISION_KEY)
+        )
         if yarn_hosts:
             allowed = (allowed or frozenset()) | yarn_hosts
 
@@ -83,10 +89,12 @@ def read_settings(
     return HygieneSettings(allowed_hosts=allowed, forbidden_sources=frozenset(forbidden))
 
 
-def _yarn_hosts(lockfile: Lockfile, env: Mapping[str, str]) -> frozenset[str]:
-    from scanner.registry.yarnrc import yarn_registries
+def _yarn_hosts(lockfile: Lockfile, env: Mapping[str, str], revision: object) -> frozenset[str]:
+    from scanner.registry.yarnrc import RevisionFiles, yarn_registries
 
+    if revision is not None and not isinstance(revision, RevisionFiles):
+        raise PolicyError("expected a revision of the repository", subject=CONFIG_REVISION_KEY)
     folder = lockfile.path.parent
-    registries = yarn_registries(lockfile.format, folder, env)
+    registries = yarn_registries(lockfile.format, folder, env, revision)
     hosts = (normalize_host_entry(url) for url in registries.urls)
     return frozenset(h for h in hosts if h is not None)

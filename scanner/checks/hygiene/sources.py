@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from scanner.checks.hygiene._common import rule_finding
 from scanner.checks.hygiene.hosts import GIT_SCHEMES
-from scanner.checks.hygiene.urls import parse_resolved
+from scanner.checks.hygiene.urls import parse_resolved, redact_userinfo
 from scanner.model import CheckResult, Finding, Lockfile, PackageNode, Severity, SourceKind
 
 _LISTED = {
@@ -48,7 +48,7 @@ def check_sources(
             node.link_target in workspace_locations or node.is_workspace
         ):
             continue
-        origin = node.resolved or node.link_target or "(location not recorded)"
+        origin = redact_userinfo(node.resolved or node.link_target or "(location not recorded)")
         kind = source.value
         severity = Severity.HIGH if kind in forbidden else Severity.INFO
         policy = " (forbidden by hygiene.forbid-sources)" if kind in forbidden else ""

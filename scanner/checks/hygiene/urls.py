@@ -15,6 +15,10 @@ from urllib.parse import unquote, urlsplit
 _DEFAULT_PORTS = {"https": 443, "http": 80, "git+https": 443, "git+http": 80}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SHA1_HEX = re.compile(r"^[0-9a-f]{40}$")
+# The authority's userinfo: from "//" to the last "@" before the path, query or fragment starts
+# (where urlsplit ends the userinfo too, so `a@b@host` hides `a@b`).
+_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)[^/?#]*@")
+REDACTED = "***"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,16 @@ def parse_resolved(text: str) -> ResolvedUrl | None:
     scheme = parts.scheme.lower()
     host = _host_key(hostname, port, scheme) if hostname else ""
     return ResolvedUrl(text, scheme, host, hostname, unquote(parts.path), parts.fragment)
+
+
+def redact_userinfo(text: str) -> str:
+    """``text`` with its URL's ``user:password@`` shown as ``***@``.
+
+    A ``resolved`` URL may carry a registry token (``https://user:token@host/...``, git's
+    ``https://token@host/...``); findings quote ``resolved`` in messages and details, and reports
+    go to CI logs, SARIF uploads and pull-request comments, so no rule may print it as it is.
+    """
+    return _USERINFO.sub(rf"\1{REDACTED}@", text, count=1)
 
 
 def normalize_host_entry(entry: str) -> str | None:
