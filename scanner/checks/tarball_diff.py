@@ -224,11 +224,27 @@ class _Judge:
             return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
         except MemoryError:  # past the memory ceiling: this package is not checked
             return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
+        self._look_up_added_dependencies(old, new)
         tarballs = (*([old_tarball] if old_tarball else []), new_tarball)
         identities = (old_tarball.identity if old_tarball else None, new_tarball.identity)
         return _Fetched(
             item, old, new, identities, packument, new_info, tarballs, self._pool.submit(tarballs)
         )
+
+    def _look_up_added_dependencies(self, old: PackageArchive | None, new: PackageArchive) -> None:
+        """Fetch, here in the worker thread, the documents the verdict will ask for about the
+        dependencies this release adds (the client keeps them), so judging waits on none."""
+        from scanner.verdict.dependencies import real_target
+        from scanner.verdict.manifest import dependency_changes
+
+        changes = dependency_changes(old.manifest() if old else None, new.manifest())
+        names = {
+            target[0]
+            for name, (_, spec) in changes.items()
+            if (target := real_target(name, spec)) is not None
+        }
+        if names:
+            self._registry.packuments(sorted(names))
 
     def judge(self, fetched: _Fetched) -> Verdict | NotChecked:
         """Profile and judge one fetched package (run in the calling thread)."""

@@ -7,7 +7,7 @@ as they are, and the report says that no registry hash vouches for them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,8 @@ class TarballSource(Protocol):
     """The part of :class:`scanner.registry.client.RegistryClient` a diff needs."""
 
     def packument(self, name: str) -> Packument | Unavailable: ...
+
+    def packuments(self, names: Iterable[str]) -> dict[str, Packument | Unavailable]: ...
 
     def tarball(
         self, url: str, *, integrity: str | None, shasum: str | None, name: str

@@ -10,7 +10,9 @@ scripts or dependencies from whoever reviews the registry, so it is high.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 
 from scanner.model import Severity
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, VersionInfo
@@ -25,40 +27,37 @@ def key_line(data: bytes, *path: str) -> int | None:
     """1-based line of the key at ``path`` in a JSON document: ``key_line(d, "main")`` is the
     top-level ``main``, never a nested key of the same name or text inside a string;
     ``key_line(d, "dependencies", "x")`` is ``x`` inside the top-level ``dependencies``."""
+    return _key_lines(data).get(path)
+
+
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\]:\n]')
+
+
+@lru_cache(maxsize=64)
+def _key_lines(data: bytes) -> dict[tuple[str, ...], int]:
+    """Every key of the first two levels and its line, in one pass over the document's tokens
+    (a package.json is read once for all the notes that point into it)."""
     text = data[:_MAX_KEY_SCAN].decode("utf-8", errors="replace")
     keys: list[str | None] = []
+    lines: dict[tuple[str, ...], int] = {}
     line = 1
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\n":
+    pending: tuple[str, int] | None = None
+    for token in _TOKENS.finditer(text):
+        value = token.group()
+        if value == "\n":
             line += 1
-        elif char in "{[":
+        elif value == ":":
+            if pending is not None and 0 < len(keys) <= 2:
+                keys[-1] = pending[0]
+                path = tuple(k for k in keys if k is not None)
+                if len(path) == len(keys):
+                    lines.setdefault(path, pending[1])
+        elif value in "{[":
             keys.append(None)
-        elif char in "}]":
-            if keys:
-                keys.pop()
-        elif char == '"':
-            start, i = i + 1, _string_end(text, i + 1)
-            if keys and text[i + 1 : i + 64].lstrip().startswith(":"):
-                keys[-1] = text[start:i]
-                if len(keys) == len(path) and tuple(keys) == path:
-                    return line
-            line += text.count("\n", start, i)
-        i += 1
-    return None
-
-
-def _string_end(text: str, i: int) -> int:
-    """Index of the closing quote of a JSON string whose body starts at ``i``."""
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == '"':
-            return i
-        i += 1
-    return len(text)
+        elif value in "}]" and keys:
+            keys.pop()
+        pending = (value[1:-1], line) if value.startswith('"') else None
+    return lines
 
 
 def _strip_dot(path: str) -> str:
