@@ -1,15 +1,18 @@
 """Profiling many packages on every core: worker processes for the parser's CPU time.
 
-A pull request that upgrades hundreds of packages spends its time in the JavaScript parser and
-in the Python walk over each syntax tree, and both hold the GIL: threads would not help, and
-the parser must not be shared between threads anyway. Worker processes do. They are started with
-the ``forkserver`` method, never forked from the scanning process (which has download threads
-running), receive each package as its verified tarball bytes, and send back profiles, which are
-small. One package's old and new version go to the same worker, so a file unchanged between the
-two is analysed once there (the content-hash memo is per process).
+A pull request that upgrades hundreds of packages spends its time inflating tarballs, in the
+JavaScript parser and in the Python walk over each syntax tree, all of which hold the GIL (and
+the parser must not be shared between threads anyway). Worker processes do not. They are started
+with the ``forkserver`` method, never forked from the scanning process (which has download
+threads running), receive each package as its verified tarball bytes, and send back a
+:class:`Profiled` package: its profile plus the little the verdict reads besides (package.json
+and the list of paths), so the scanning process never inflates a tarball itself. One package's
+old and new version go to the same worker, so a file unchanged between the two is analysed once
+(the content-hash memo is per process).
 
-With one CPU, or little work, everything runs in the calling thread when its result is asked
-for: no process is started.
+Profiles already in the on-disk cache are answered in the calling thread. With one CPU, or
+little work, everything runs in the calling thread when its result is asked for: no process is
+started.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.behaviour.model import PackageProfile
+from scanner.errors import DepscanError
+from scanner.memory_ceiling import OUT_OF_MEMORY
+from scanner.tarball.archive import ArchiveFile, PackageArchive
 
 MIN_PACKAGES = 8
 """Fewer packages than this are profiled in the calling process: starting workers costs about
@@ -40,42 +46,82 @@ class TarballToProfile:
     """The integrity hash that names these bytes (the profile cache's key)."""
 
 
-def profile_tarballs(
-    tarballs: Sequence[TarballToProfile], cache_root: str | None
-) -> tuple[PackageProfile, ...]:
+@dataclass(frozen=True, slots=True)
+class Profiled:
+    """A package read and profiled: what judging it needs, without its file contents."""
+
+    subject: str
+    profile: PackageProfile
+    package_json: bytes | None
+    paths: tuple[str, ...]
+
+    def archive(self) -> PackageArchive:
+        """A stand-in archive holding package.json and every path (other files empty), for
+        the verdict's manifest notes."""
+        files = {path: ArchiveFile(path, b"", 0o644) for path in self.paths}
+        if self.package_json is not None:
+            files["package.json"] = ArchiveFile("package.json", self.package_json, 0o644)
+        return PackageArchive(self.subject, files)
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """Why a tarball could not be read (one line, naming the package)."""
+
+    message: str
+
+
+Outcome = tuple[Profiled, ...] | Failed
+
+
+def _profiled(archive: PackageArchive, profile: PackageProfile) -> Profiled:
+    entry = archive.files.get("package.json")
+    return Profiled(
+        archive.subject, profile, entry.data if entry else None, tuple(sorted(archive.files))
+    )
+
+
+def profile_tarballs(tarballs: Sequence[TarballToProfile], cache_root: str | None) -> Outcome:
     """Read and profile each tarball (in a worker process, or here)."""
     from scanner.behaviour.profile import cached_profile
     from scanner.tarball.archive import read_package
 
     root = Path(cache_root) if cache_root else None
-    return tuple(
-        cached_profile(read_package(t.data, t.subject), t.identity, root) for t in tarballs
-    )
+    done: list[Profiled] = []
+    try:
+        for tarball in tarballs:
+            archive = read_package(tarball.data, tarball.subject)
+            done.append(_profiled(archive, cached_profile(archive, tarball.identity, root)))
+    except DepscanError as exc:
+        return Failed(exc.one_line())
+    except MemoryError:
+        return Failed(OUT_OF_MEMORY)
+    return tuple(done)
 
 
-class _Ready:
-    """Profiles already known (read from the cache)."""
+class _Done:
+    """An outcome already known."""
 
-    def __init__(self, profiles: tuple[PackageProfile, ...]) -> None:
-        self._profiles = profiles
+    def __init__(self, outcome: Outcome) -> None:
+        self._outcome = outcome
 
-    def result(self) -> tuple[PackageProfile, ...]:
-        return self._profiles
+    def result(self) -> Outcome:
+        return self._outcome
 
 
 class _Deferred:
-    """A result computed in the calling thread when it is first asked for."""
+    """An outcome computed in the calling thread when it is first asked for."""
 
     def __init__(self, tarballs: Sequence[TarballToProfile], cache_root: str | None) -> None:
         self._tarballs = tarballs
         self._cache_root = cache_root
 
-    def result(self) -> tuple[PackageProfile, ...]:
+    def result(self) -> Outcome:
         return profile_tarballs(self._tarballs, self._cache_root)
 
 
-PendingProfiles = Future[tuple[PackageProfile, ...]] | _Deferred | _Ready
-"""What :meth:`ProfilePool.submit` returns: ask it for ``result()``, through ``resolve``."""
+PendingProfiles = Future[Outcome] | _Deferred | _Done
+"""What :meth:`ProfilePool.submit` returns: give it to :meth:`ProfilePool.resolve`."""
 
 
 class ProfilePool:
@@ -103,11 +149,11 @@ class ProfilePool:
             return self._executor
 
     def submit(self, tarballs: Sequence[TarballToProfile]) -> PendingProfiles:
-        """Profiles for ``tarballs``: from the cache when all are there (checked here, so a warm
-        scan starts no process), else from a worker, else computed when asked for."""
-        cached = [self._cache.get(t.identity) for t in tarballs]
-        if all(p is not None for p in cached):
-            return _Ready(tuple(p for p in cached if p is not None))
+        """The profiled packages for ``tarballs``: from the cache when all are there (read
+        here, so a warm scan starts no process), else from a worker, else computed when asked
+        for."""
+        if all(self._cache.get(t.identity) is not None for t in tarballs):
+            return _Done(profile_tarballs(tarballs, self._cache_root))
         executor = self._workers()
         if executor is not None:
             try:
@@ -116,10 +162,8 @@ class ProfilePool:
                 self._give_up()
         return _Deferred(tuple(tarballs), self._cache_root)
 
-    def resolve(
-        self, pending: PendingProfiles, tarballs: Sequence[TarballToProfile]
-    ) -> tuple[PackageProfile, ...]:
-        """The profiles, computed here if the worker that had them died (out of memory)."""
+    def resolve(self, pending: PendingProfiles, tarballs: Sequence[TarballToProfile]) -> Outcome:
+        """The outcome, computed here if the worker that had it died (out of memory)."""
         try:
             return pending.result()
         except (BrokenProcessPool, OSError):
@@ -127,7 +171,7 @@ class ProfilePool:
             return profile_tarballs(tarballs, self._cache_root)
 
     def _give_up(self) -> None:
-        """A worker died (out of memory) or could not start: carry on in this process."""
+        """A worker died or could not start: carry on in this process."""
         with self._lock:
             self._wanted = False
             executor, self._executor = self._executor, None
@@ -135,9 +179,10 @@ class ProfilePool:
             executor.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> ProfilePool:
         return self

@@ -47,7 +47,6 @@ from scanner.registry.packument import Packument, Unavailable, VersionInfo
 if TYPE_CHECKING:
     from scanner.behaviour.pool import PendingProfiles, ProfilePool, TarballToProfile
     from scanner.osv.database import AdvisoryDatabase
-    from scanner.tarball.archive import PackageArchive
     from scanner.tarball.resolve import TarballSource
     from scanner.verdict import Verdict
     from scanner.verdict.dependencies import AdvisoryLookup
@@ -177,12 +176,10 @@ def _fetched_in_parallel(
 
 @dataclass(frozen=True, slots=True)
 class _Fetched:
-    """One incoming package's archives, verified and read, with what the registry says, and its
-    profiles under way."""
+    """One incoming package's tarballs, downloaded and verified, with what the registry says,
+    and their profiles under way."""
 
     item: Incoming
-    old: PackageArchive | None
-    new: PackageArchive
     identities: tuple[str | None, str | None]
     packument: Packument | None
     new_info: VersionInfo | None
@@ -191,7 +188,8 @@ class _Fetched:
 
 
 class _Judge:
-    """Fetches, verifies and reads incoming packages (in worker threads), then judges them."""
+    """Downloads and verifies incoming packages (in worker threads), hands them to the profile
+    pool, then judges them."""
 
     def __init__(
         self,
@@ -210,54 +208,64 @@ class _Judge:
         self._pool = pool
 
     def fetch(self, item: Incoming) -> _Fetched | NotChecked:
-        """Download, verify and read both versions (run in a worker thread)."""
+        """Download and verify both versions (run in a worker thread)."""
         document = self._packument(item.name)
         packument = document if isinstance(document, Packument) else None
+        old_info = None
         try:
             new_info = packument.versions.get(item.new.version) if packument else None
-            new, new_tarball = self._archive(item.new, new_info)
-            old, old_tarball = None, None
+            new = self._tarball(item.new, new_info)
+            old = None
             if item.old is not None:
                 old_info = packument.versions.get(item.old.version) if packument else None
-                old, old_tarball = self._archive(item.old, old_info)
+                old = self._tarball(item.old, old_info)
         except DepscanError as exc:
             return NotChecked(CHECK_ID, exc.one_line(), (item.new.spec_id,))
         except MemoryError:  # past the memory ceiling: this package is not checked
             return NotChecked(CHECK_ID, OUT_OF_MEMORY, (item.new.spec_id,))
-        self._look_up_added_dependencies(old, new)
-        tarballs = (*([old_tarball] if old_tarball else []), new_tarball)
-        identities = (old_tarball.identity if old_tarball else None, new_tarball.identity)
+        self._look_up_added_dependencies(old_info, new_info)
+        tarballs = (*([old] if old else []), new)
+        identities = (old.identity if old else None, new.identity)
         return _Fetched(
-            item, old, new, identities, packument, new_info, tarballs, self._pool.submit(tarballs)
+            item, identities, packument, new_info, tarballs, self._pool.submit(tarballs)
         )
 
-    def _look_up_added_dependencies(self, old: PackageArchive | None, new: PackageArchive) -> None:
+    def _look_up_added_dependencies(
+        self, old: VersionInfo | None, new: VersionInfo | None
+    ) -> None:
         """Fetch, here in the worker thread, the documents the verdict will ask for about the
-        dependencies this release adds (the client keeps them), so judging waits on none."""
+        dependencies this release adds (as the registry lists them; the client keeps what it
+        fetched), so judging waits on none."""
         from scanner.verdict.dependencies import real_target
-        from scanner.verdict.manifest import dependency_changes
 
-        changes = dependency_changes(old.manifest() if old else None, new.manifest())
+        if new is None:
+            return
+        had = {**old.optional_dependencies, **old.dependencies} if old else {}
+        wanted = {**new.optional_dependencies, **new.dependencies}
         names = {
             target[0]
-            for name, (_, spec) in changes.items()
-            if (target := real_target(name, spec)) is not None
+            for name, spec in wanted.items()
+            if had.get(name) != spec and (target := real_target(name, spec)) is not None
         }
         if names:
             self._registry.packuments(sorted(names))
 
     def judge(self, fetched: _Fetched) -> Verdict | NotChecked:
-        """Profile and judge one fetched package (run in the calling thread)."""
+        """Judge one fetched package, its profiles done (run in the calling thread)."""
+        from scanner.behaviour.pool import Failed
         from scanner.verdict.assess import judge_archives
 
+        spec_id = fetched.item.new.spec_id
+        outcome = self._pool.resolve(fetched.profiles, fetched.tarballs)
+        if isinstance(outcome, Failed):
+            return NotChecked(CHECK_ID, outcome.message, (spec_id,))
+        archives = [p.archive() for p in outcome]
+        by_archive = {id(a): p.profile for a, p in zip(archives, outcome, strict=True)}
+        old = archives[0] if len(archives) == 2 else None
         try:
-            profiles = self._pool.resolve(fetched.profiles, fetched.tarballs)
-            by_archive = dict(
-                zip((id(a) for a in (fetched.old, fetched.new) if a), profiles, strict=True)
-            )
             return judge_archives(
-                fetched.old,
-                fetched.new,
+                old,
+                archives[-1],
                 identities=fetched.identities,
                 packument=fetched.packument,
                 registry_info=fetched.new_info,
@@ -266,15 +274,12 @@ class _Judge:
                 profiler=lambda archive, identity: by_archive[id(archive)],
             )
         except DepscanError as exc:
-            return NotChecked(CHECK_ID, exc.one_line(), (fetched.item.new.spec_id,))
+            return NotChecked(CHECK_ID, exc.one_line(), (spec_id,))
         except MemoryError:
-            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (fetched.item.new.spec_id,))
+            return NotChecked(CHECK_ID, OUT_OF_MEMORY, (spec_id,))
 
-    def _archive(
-        self, node: PackageNode, info: VersionInfo | None
-    ) -> tuple[PackageArchive, TarballToProfile]:
+    def _tarball(self, node: PackageNode, info: VersionInfo | None) -> TarballToProfile:
         from scanner.behaviour.pool import TarballToProfile
-        from scanner.tarball.archive import read_package
         from scanner.tarball.integrity import verify_integrity
 
         ref = tarball_ref(node, info)
@@ -283,8 +288,7 @@ class _Judge:
         )
         # Verified again here so that nothing is read on the client's word alone.
         verify_integrity(data, ref.integrity, ref.shasum, node.spec_id)
-        archive = read_package(data, node.spec_id)
-        return archive, TarballToProfile(node.spec_id, data, ref.identity)
+        return TarballToProfile(node.spec_id, data, ref.identity)
 
 
 def _names_to_look_up(items: list[Incoming]) -> set[str]:

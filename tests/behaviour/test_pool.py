@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.behaviour.pool import MIN_PACKAGES, ProfilePool, TarballToProfile, profile_tarballs
+from scanner.behaviour.pool import (
+    MIN_PACKAGES,
+    Failed,
+    Outcome,
+    Profiled,
+    ProfilePool,
+    TarballToProfile,
+    profile_tarballs,
+)
 from tests.tarball.builders import package
 
 
@@ -25,14 +33,33 @@ def _tarballs() -> list[TarballToProfile]:
     ]
 
 
+def _one(outcome: Outcome) -> Profiled:
+    assert not isinstance(outcome, Failed)
+    (profiled,) = outcome
+    return profiled
+
+
 def test_worker_processes_and_the_calling_process_agree(tmp_path: Path) -> None:
     tarballs = _tarballs()
-    here = [profile_tarballs([t], None) for t in tarballs]
+    here = [_one(profile_tarballs([t], None)) for t in tarballs]
     with ProfilePool(None, len(tarballs), processes=2) as pool:
         pending = [pool.submit([t]) for t in tarballs]
-        there = [pool.resolve(p, [t]) for p, t in zip(pending, tarballs, strict=True)]
-    assert [p[0].files for p in there] == [p[0].files for p in here]
-    assert {s.capability.value for s in there[0][0].signals()} == {"process-spawn", "network"}
+        there = [_one(pool.resolve(p, [t])) for p, t in zip(pending, tarballs, strict=True)]
+    assert [p.profile.files for p in there] == [p.profile.files for p in here]
+    assert {s.capability.value for s in there[0].profile.signals()} == {
+        "process-spawn",
+        "network",
+    }
+    # What judging reads besides the profile comes back too, without the file contents.
+    archive = there[0].archive()
+    assert archive.manifest() == {"name": "pkg0", "version": "1.0.0"}
+    assert archive.files["index.js"].data == b""
+
+
+def test_an_unreadable_tarball_is_a_failure_naming_the_package() -> None:
+    broken = TarballToProfile("bad@1.0.0", b"\x1f\x8b not really gzip", None)
+    outcome = profile_tarballs([broken], None)
+    assert isinstance(outcome, Failed) and outcome.message.startswith("bad@1.0.0:")
 
 
 def test_few_packages_or_one_cpu_start_no_process() -> None:
