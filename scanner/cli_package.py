@@ -17,8 +17,11 @@ from scanner.model import Severity
 from scanner.registry.deadline import DEFAULT_REGISTRY_DEADLINE_SECONDS
 
 if TYPE_CHECKING:
+    from scanner.behaviour.pool import PendingProfiles
+    from scanner.registry.packument import Packument, Unavailable
     from scanner.tarball.resolve import LoadedPackage
     from scanner.verdict import Verdict
+    from scanner.verdict.assess import Profiler
 
 app = typer.Typer()
 
@@ -106,11 +109,17 @@ def diff_command(
         registry, offline, cache_dir, (spec_a, spec_b), registry_deadline
     ) as session:
         old, new = fetch_pair(spec_a, spec_b, session.client, name=name)
-        verdict = None if name_only else session.verdict(old, new)
-    # The client is closed now, which lets a big diff use a second process.
-    diff = diff_loaded(
-        old, new, include=tuple(include or ()), exclude=tuple(exclude or ()), name_only=name_only
-    )
+        if not name_only:
+            session.look_up(old, new)
+        # Closing the client ends its threads: the diff may then use a second process for big
+        # packages, while the profiles are made in another (scanner.behaviour.pool).
+        session.close_registry()
+        profiles = None if name_only else session.start_profiles(old, new)
+        diff = diff_loaded(
+            old, new, include=tuple(include or ()), exclude=tuple(exclude or ()),
+            name_only=name_only,
+        )
+        verdict = None if profiles is None else session.verdict(old, new, profiles)
     if verdict is not None and verdict.kind.value == "downgrade":
         sys.stderr.write(
             f"depscan: note: FROM ({verdict.old_version}) is newer than TO "
@@ -182,6 +191,7 @@ def inspect_command(
     note_input(spec)
     with _PackageSession(registry, offline, cache_dir, (spec,), registry_deadline) as session:
         loaded = load_spec(parse_spec(spec), session.client)
+        session.look_up(None, loaded)
         verdict = session.verdict(None, loaded)
     if output_format is DiffFormat.json:
         _emit_json(
@@ -225,6 +235,8 @@ class _PackageSession:
         self._services = Services(options, Path.cwd())
         needs_registry = not all(_is_local_tarball(s) for s in specs)
         self.client = self._services.registry() if needs_registry else None
+        self._documents: dict[str, Packument | Unavailable] = {}
+        self._packument: Packument | None = None
 
     def __enter__(self) -> _PackageSession:
         return self
@@ -232,35 +244,76 @@ class _PackageSession:
     def __exit__(self, *exc: object) -> None:
         self._services.close()
 
-    def verdict(self, old: LoadedPackage | None, new: LoadedPackage) -> Verdict:
-        from scanner.checks.tarball_diff import advisory_lookup
-        from scanner.verdict.assess import Lookups, default_profiler, judge_archives
+    def close_registry(self) -> None:
+        """End the registry client's threads (advisories and the cache stay open)."""
+        if self.client is not None:
+            self.client.close()
+
+    def look_up(self, old: LoadedPackage | None, new: LoadedPackage) -> None:
+        """Fetch what the verdict asks the registry: the documents of the dependencies the
+        release adds, and of the package itself when it is judged as new."""
+        from scanner.registry.packument import Packument
         from scanner.verdict.manifest import dependency_changes
 
-        client = self.client
-        packument = None
-        lookups = Lookups()
-        if client is not None:
-            from scanner.registry.packument import Packument
+        if self.client is None:
+            return
+        added = dependency_changes(old.archive.manifest() if old else None, new.archive.manifest())
+        name = str((new.archive.manifest() or {}).get("name") or "")
+        wanted = sorted({*added, *([name] if name and old is None else [])})
+        self._documents = dict(self.client.packuments(wanted))
+        document = self._documents.get(name)
+        self._packument = document if isinstance(document, Packument) and old is None else None
 
-            added = dependency_changes(
-                old.archive.manifest() if old else None, new.archive.manifest()
-            )
-            name = str((new.archive.manifest() or {}).get("name") or "")
-            wanted = sorted({*added, *([name] if name and old is None else [])})
-            documents = client.packuments(wanted)
-            document = documents.get(name)
-            packument = document if isinstance(document, Packument) and old is None else None
-            lookups = Lookups(advisory_lookup(self._services.advisories()), documents.get)
+    def start_profiles(self, old: LoadedPackage | None, new: LoadedPackage) -> PendingProfiles:
+        from scanner.behaviour.pool import TarballToProfile, profile_in_background
+
+        tarballs = [
+            TarballToProfile(p.archive.subject, p.tarball, p.identity)
+            for p in (old, new)
+            if p is not None
+        ]
+        return profile_in_background(tarballs, self._services.cache_dir)
+
+    def verdict(
+        self,
+        old: LoadedPackage | None,
+        new: LoadedPackage,
+        profiles: PendingProfiles | None = None,
+    ) -> Verdict:
+        """The verdict, with ``profiles`` made elsewhere (else made here)."""
+        from scanner.checks.tarball_diff import advisory_lookup
+        from scanner.verdict.assess import Lookups, default_profiler, judge_archives
+
+        lookups = Lookups()
+        if self.client is not None:
+            lookups = Lookups(advisory_lookup(self._services.advisories()), self._documents.get)
+        profiler: Profiler = default_profiler(self._services.cache_dir)
+        if profiles is not None:
+            profiler = _profiles_from(profiles, old, new) or profiler
         return judge_archives(
             old.archive if old else None,
             new.archive,
-            packument=packument,
+            packument=self._packument,
             registry_info=new.registry_info,
             lookups=lookups,
-            profiler=default_profiler(self._services.cache_dir),
+            profiler=profiler,
             identities=(old.identity if old else None, new.identity),
         )
+
+
+def _profiles_from(
+    pending: PendingProfiles, old: LoadedPackage | None, new: LoadedPackage
+) -> Profiler | None:
+    """A profiler answering from profiles made in the background (None if that failed: the
+    caller then profiles here, and reports what is wrong with the tarball)."""
+    from scanner.behaviour.pool import Failed
+
+    outcome = pending.result()
+    if isinstance(outcome, Failed):
+        return None
+    archives = [p.archive for p in (old, new) if p is not None]
+    by_archive = {id(a): done.profile for a, done in zip(archives, outcome, strict=True)}
+    return lambda archive, identity: by_archive[id(archive)]
 
 
 def _emit_json(document: object) -> None:

@@ -24,12 +24,14 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from scanner.behaviour.model import PackageProfile
 from scanner.errors import DepscanError
 from scanner.memory_ceiling import OUT_OF_MEMORY
 from scanner.tarball.archive import ArchiveFile, PackageArchive
+from scanner.tarball.parallel import ForkedCall, can_fork
 
 MIN_PACKAGES = 8
 """Fewer packages than this are profiled in the calling process: starting workers costs about
@@ -120,8 +122,71 @@ class _Deferred:
         return profile_tarballs(self._tarballs, self._cache_root)
 
 
-PendingProfiles = Future[Outcome] | _Deferred | _Done
-"""What :meth:`ProfilePool.submit` returns: give it to :meth:`ProfilePool.resolve`."""
+BACKGROUND_MIN_BYTES = 1024 * 1024
+"""Tarball bytes from which profiling in a second process, beside other work, pays."""
+
+
+class Background:
+    """Profiling in one separate process while this one does something else (``depscan diff``
+    profiles both versions while it computes the line diff). Started with ``forkserver`` and
+    talked to over a pipe, so no thread is started here and this process may still fork."""
+
+    def __init__(self, tarballs: Sequence[TarballToProfile], cache_root: str | None) -> None:
+        context = multiprocessing.get_context("forkserver")
+        self._tarballs = tuple(tarballs)
+        self._cache_root = cache_root
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_profile_to_pipe, args=(self._tarballs, cache_root, send), daemon=True
+        )
+        self._process.start()
+        send.close()
+
+    def result(self) -> Outcome:
+        """The outcome, computed here if the process died or sent nothing usable."""
+        try:
+            outcome = self._receive.recv()
+        except (EOFError, OSError):
+            outcome = None
+        finally:
+            self._receive.close()
+            self._process.join()
+        if isinstance(outcome, Failed) or (
+            isinstance(outcome, tuple) and all(isinstance(p, Profiled) for p in outcome)
+        ):
+            return outcome
+        return profile_tarballs(self._tarballs, self._cache_root)
+
+
+def _profile_to_pipe(
+    tarballs: Sequence[TarballToProfile], cache_root: str | None, send: Connection
+) -> None:
+    try:
+        send.send(profile_tarballs(tarballs, cache_root))
+    finally:
+        send.close()
+
+
+def profile_in_background(
+    tarballs: Sequence[TarballToProfile], cache_root: Path | None
+) -> Background | ForkedCall[Outcome] | _Deferred:
+    """Profiles made beside the caller's own work when there are two CPUs and enough bytes
+    (in a forked child when no other thread runs, which starts in milliseconds, else in a
+    forkserver process), else made by the caller when it asks for the result."""
+    root = str(cache_root) if cache_root else None
+    size = sum(len(t.data) for t in tarballs)
+    if (os.cpu_count() or 1) > 1 and size >= BACKGROUND_MIN_BYTES:
+        if can_fork():
+            return ForkedCall(profile_tarballs, tuple(tarballs), root)
+        try:
+            return Background(tarballs, root)
+        except OSError:
+            pass
+    return _Deferred(tarballs, root)
+
+
+PendingProfiles = Future[Outcome] | _Deferred | _Done | Background | ForkedCall[Outcome]
+"""Profiles under way: ask ``result()`` (through :meth:`ProfilePool.resolve` for the pool's)."""
 
 
 class ProfilePool:

@@ -14,7 +14,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -45,6 +45,50 @@ def split_by_weight(weights: Sequence[int]) -> tuple[list[int], list[int]]:
     return sorted(halves[0]), sorted(halves[1])
 
 
+class ForkedCall(Generic[Result]):
+    """``function(*args)`` running in a forked child; :meth:`result` collects it (or computes
+    it here, if the child failed or could not be started)."""
+
+    def __init__(self, function: Callable[..., Result], *args: object) -> None:
+        self._function = function
+        self._args = args
+        self._pid: int | None = None
+        self._read_end: int | None = None
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or process slot for a child: do it here, only slower
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
+            os.close(read_end)
+            status = 0
+            try:
+                payload = pickle.dumps(function(*args), pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(payload)
+            except BaseException:
+                status = 1
+            os._exit(status)
+        os.close(write_end)
+        self._pid, self._read_end = pid, read_end
+
+    def result(self) -> Result:
+        if self._pid is None or self._read_end is None:
+            return self._function(*self._args)
+        with os.fdopen(self._read_end, "rb") as pipe:
+            payload = pipe.read()
+        _, wait_status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if os.waitstatus_to_exitcode(wait_status) == 0:
+            try:
+                return cast(Result, pickle.loads(payload))
+            except (pickle.UnpicklingError, EOFError, ValueError):
+                pass
+        return self._function(*self._args)  # the child failed: do it here
+
+
 def fork_map(
     function: Callable[[Item], Result],
     items: Sequence[Item],
@@ -63,35 +107,14 @@ def fork_map(
     mine, theirs = split_by_weight(weights)
     if not theirs:
         return [function(item) for item in items]
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:  # no memory or process slot for a child: do it all here, only slower
-        os.close(read_end)
-        os.close(write_end)
-        return [function(item) for item in items]
-    if pid == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
-        os.close(read_end)
-        status = 0
-        try:
-            payload = pickle.dumps([function(items[i]) for i in theirs], pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-        except BaseException:
-            status = 1
-        os._exit(status)
-    os.close(write_end)
+    child = ForkedCall(_map, function, [items[i] for i in theirs])
     results: dict[int, Result] = {i: function(items[i]) for i in mine}
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _, wait_status = os.waitpid(pid, 0)
-    child_results: list[Result] | None = None
-    if os.waitstatus_to_exitcode(wait_status) == 0:
-        try:
-            child_results = pickle.loads(payload)
-        except (pickle.UnpicklingError, EOFError, ValueError):
-            child_results = None
-    if child_results is None or len(child_results) != len(theirs):
-        child_results = [function(items[i]) for i in theirs]  # the child failed: do it here
+    child_results = child.result()
+    if len(child_results) != len(theirs):
+        child_results = _map(function, [items[i] for i in theirs])
     results.update(zip(theirs, child_results, strict=True))
     return [results[i] for i in range(len(items))]
+
+
+def _map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [function(item) for item in items]

@@ -8,7 +8,7 @@ as they are, and the report says that no registry hash vouches for them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +48,8 @@ class LoadedPackage:
     archive: PackageArchive
     verified: str | None
     registry_info: VersionInfo | None
+    tarball: bytes = field(default=b"", repr=False, compare=False)
+    """The tarball's bytes as read (already verified when ``verified`` is set)."""
 
     @property
     def identity(self) -> str | None:
@@ -100,7 +102,7 @@ def load_local(path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> LoadedPack
     """A local tarball: a regular file (never a FIFO or device), no bigger than the limit on its
     decompressed size."""
     data = read_file(path, max_bytes=limits.max_total_size, error=TarballError, what="tarball")
-    return LoadedPackage(read_package(data, str(path), limits), None, None)
+    return LoadedPackage(read_package(data, str(path), limits), None, None, data)
 
 
 def load_registry(
@@ -117,7 +119,7 @@ def load_registry(
     data = client.tarball(info.tarball, integrity=info.integrity, shasum=info.shasum, name=subject)
     # The client verifies too; checking here as well means no reader ever trusts a client blindly.
     verified = verify_integrity(data, info.integrity, info.shasum, subject)
-    return LoadedPackage(read_package(data, subject, limits), verified, info)
+    return LoadedPackage(read_package(data, subject, limits), verified, info, data)
 
 
 def load_spec(
