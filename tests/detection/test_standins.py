@@ -33,8 +33,8 @@ _DOMAIN_LITERAL = re.compile(
     r"['\"`]((?:[\w-]+\.)+(?:com|net|org|io|site|dev|app|fun|xyz|ru|cn|me|co|pw|top))['\"`/]"
 )
 # Where a stand-in may point: reserved names and addresses, and the endpoint classes that are
-# themselves the technique (webhooks with zero ids, out-of-band testing domains, the GitHub API
-# a worm calls, cloud metadata services).
+# themselves the technique (webhooks and bot tokens with zero ids, out-of-band testing domains,
+# the GitHub API a worm calls, cloud metadata services).
 _ALLOWED_HOSTS = re.compile(
     r"""^(?:
         (?:[\w-]+\.)*(?:example|example\.com|example\.test|invalid|localhost)
@@ -42,7 +42,7 @@ _ALLOWED_HOSTS = re.compile(
       | 203\.0\.113\.\d+ | 198\.51\.100\.\d+ | 192\.0\.2\.\d+
       | 169\.254\.169\.254 | metadata\.google\.internal
       | api\.github\.com
-      | discord\.com | webhook\.site
+      | discord\.com | webhook\.site | api\.telegram\.org
       | 0+\.oastify\.com
     )$""",
     re.VERBOSE,
@@ -50,6 +50,7 @@ _ALLOWED_HOSTS = re.compile(
 _ZERO_ENDPOINTS = {
     "discord.com": re.compile(r"^/api/webhooks/0+/0+$"),
     "webhook.site": re.compile(r"^/0{8}-0{4}-0{4}-0{4}-0{12}$"),
+    "api.telegram.org": re.compile(r"^/bot0+:0+/\w+$"),
 }
 
 
@@ -129,11 +130,37 @@ def test_every_script_file_starts_with_a_guard(technique: Technique) -> None:
                 assert first.strip() == POWERSHELL_GUARD, where
 
 
+_HEX_LITERAL = re.compile(r"['\"]((?:[0-9a-f]{2}){4,})['\"]")
+_CHAR_CODES = re.compile(r"fromCharCode(?:\.apply\(\s*null\s*,)?\s*\(?\s*\[?\s*((?:\d{1,3}\s*,\s*)+\d{1,3})")
+
+
+def _decoded_literals(text: str) -> list[str]:
+    """Text hidden in hex string literals and String.fromCharCode lists, so hosts in encoded
+    commands are checked like plain ones."""
+    decoded: list[str] = []
+    for blob in _HEX_LITERAL.findall(text):
+        try:
+            decoded.append(bytes.fromhex(blob).decode("ascii"))
+        except ValueError:
+            continue
+    for codes in _CHAR_CODES.findall(text):
+        decoded.append("".join(chr(int(c)) for c in codes.split(",")))
+    return decoded
+
+
+def test_decoded_literals_are_seen() -> None:
+    command = "curl http://evil.test/x"
+    as_codes = ",".join(str(ord(c)) for c in command)
+    text = f"String.fromCharCode.apply(null, [{as_codes}]); h('{command.encode().hex()}')"
+    assert _decoded_literals(text) == [command, command]
+
+
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=_ids(TECHNIQUES))
 def test_only_reserved_or_technique_hosts(technique: Technique) -> None:
     for form, files in _all_trees(technique).items():
         for path, data in files.items():
             text = data.decode("utf-8", errors="replace")
+            text = "\n".join([text, *_decoded_literals(text)])
             hosts = [(urlsplit(u).hostname or "", urlsplit(u).path) for u in _URL.findall(text)]
             hosts += [(h, "") for h in _HOST_IN_CODE.findall(text)]
             hosts += [(h, "") for h in _DOMAIN_LITERAL.findall(text)]
