@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import nodesemver
@@ -73,6 +74,28 @@ def test_at_least_fifteen_distinct_techniques() -> None:
     assert len(set(names)) == len(names), "each stand-in update has its own package name"
 
 
+def test_at_least_twelve_held_out_techniques_with_write_ups() -> None:
+    held = [t for t in TECHNIQUES if t.holdout]
+    assert len(held) >= 12
+    for technique in held:
+        assert technique.modelled_on and technique.writeup, technique.id
+        assert "registry" in technique.new_package, technique.id
+
+
+def test_holdout_must_be_a_boolean(tmp_path: Path) -> None:
+    source = next(t for t in TECHNIQUES if t.holdout).folder / "technique.json"
+    spec = json.loads(source.read_text(encoding="utf-8"))
+    folder = tmp_path / spec["id"]
+    folder.mkdir()
+    (folder / "technique.json").write_text(json.dumps({**spec, "holdout": "yes"}))
+    with pytest.raises(ValueError, match="holdout"):
+        Technique.load(folder)
+    (folder / "technique.json").write_text(
+        json.dumps({k: v for k, v in spec.items() if k != "holdout"})
+    )
+    assert Technique.load(folder).holdout is False
+
+
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=_ids(TECHNIQUES))
 def test_builds_both_forms(technique: Technique) -> None:
     update = update_case(technique)
@@ -131,7 +154,9 @@ def test_every_script_file_starts_with_a_guard(technique: Technique) -> None:
 
 
 _HEX_LITERAL = re.compile(r"['\"]((?:[0-9a-f]{2}){4,})['\"]")
-_CHAR_CODES = re.compile(r"fromCharCode(?:\.apply\(\s*null\s*,)?\s*\(?\s*\[?\s*((?:\d{1,3}\s*,\s*)+\d{1,3})")
+_CHAR_CODES = re.compile(
+    r"fromCharCode(?:\.apply\(\s*null\s*,)?\s*\(?\s*\[?\s*((?:\d{1,3}\s*,\s*)+\d{1,3})"
+)
 
 
 def _decoded_literals(text: str) -> list[str]:
