@@ -57,11 +57,11 @@ def _recall_json(item: Recall) -> dict[str, Any]:
 
 
 def verdict_summary(reasons: Sequence[str]) -> str:
-    """The judge's one-line summary of a case: the verdict's ``summary:`` reason, else its
-    first reason."""
-    for reason in reasons:
-        if reason.startswith("summary: "):
-            return reason.removeprefix("summary: ")
+    """The judge's one-line summary of a case: the verdict's ``summary:`` reasons (one per unit,
+    joined), else its first reason."""
+    found = [r.removeprefix("summary: ") for r in reasons if r.startswith("summary: ")]
+    if found:
+        return " / ".join(found)
     return reasons[0] if reasons else "no finding"
 
 

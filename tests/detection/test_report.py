@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.detection.cases import CaseInfo, CaseResult, Form, Outcome
-from benchmarks.detection.report import build, markdown
+from benchmarks.detection.report import build, markdown, verdict_summary
 from scanner.model import Severity
 
 
@@ -138,3 +138,10 @@ def test_markdown_shows_held_out_recall_and_misses() -> None:
 def test_markdown_without_held_out_techniques_has_no_held_out_section() -> None:
     text = markdown(build(RESULTS, judge_name="verdict", command="cmd"))
     assert "held-out" not in text
+
+
+def test_verdict_summary_joins_the_units_summaries() -> None:
+    reasons = ["medium age: young", "summary: parent is young", "high x: y", "summary: dep runs x"]
+    assert verdict_summary(reasons) == "parent is young / dep runs x"
+    assert verdict_summary(["low a: b"]) == "low a: b"
+    assert verdict_summary([]) == "no finding"
