@@ -246,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
             "title": t.title,
             "modelled_on": list(t.modelled_on),
             "reviewer_summary": t.reviewer_summary,
+            "holdout": t.holdout,
         }
         for t in standins.techniques()
     }

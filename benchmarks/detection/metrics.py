@@ -8,7 +8,7 @@ benign cases there are per malicious one, so the counts are always reported besi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from scanner.model import Severity
@@ -80,6 +80,42 @@ def per_technique(rows: Iterable[Row]) -> dict[str, dict[str, Severity | None]]:
         if row.malicious and row.technique is not None:
             table.setdefault(row.technique, {})[row.form] = row.severity
     return dict(sorted(table.items()))
+
+
+CALIBRATION = "calibration"
+HOLDOUT = "holdout"
+
+
+@dataclass(frozen=True, slots=True)
+class Recall:
+    threshold: Severity
+    caught: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.caught / self.total if self.total else None
+
+
+def recall_by_set(
+    rows: Iterable[Row], holdout: Collection[str]
+) -> dict[str, dict[str, list[Recall]]]:
+    """Recall of the malicious rows at each threshold, for the calibration stand-ins and the
+    held-out ones (techniques in ``holdout``) apart: set -> form (``update``, ``new``,
+    ``all``) -> one :class:`Recall` per threshold."""
+    chosen: dict[str, list[Row]] = {CALIBRATION: [], HOLDOUT: []}
+    for row in rows:
+        if row.malicious:
+            chosen[HOLDOUT if row.technique in holdout else CALIBRATION].append(row)
+    table: dict[str, dict[str, list[Recall]]] = {}
+    for name, members in chosen.items():
+        table[name] = {}
+        for form in ("update", "new", "all"):
+            subset = [r for r in members if form == "all" or r.form == form]
+            table[name][form] = [
+                Recall(t, sum(1 for r in subset if flagged(r, t)), len(subset)) for t in THRESHOLDS
+            ]
+    return table
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

@@ -10,10 +10,14 @@ from typing import Any
 
 from benchmarks.detection.cases import CaseResult
 from benchmarks.detection.metrics import (
+    CALIBRATION,
+    HOLDOUT,
     THRESHOLDS,
+    Recall,
     Row,
     Score,
     per_technique,
+    recall_by_set,
     scores,
     share_flagged,
     timing,
@@ -41,6 +45,24 @@ def _score_json(item: Score) -> dict[str, Any]:
         "recall": item.recall,
         "false_positive_rate": item.false_positive_rate,
     }
+
+
+def _recall_json(item: Recall) -> dict[str, Any]:
+    return {
+        "threshold": item.threshold.label,
+        "caught": item.caught,
+        "total": item.total,
+        "recall": item.share,
+    }
+
+
+def verdict_summary(reasons: Sequence[str]) -> str:
+    """The judge's one-line summary of a case: the verdict's ``summary:`` reasons (one per unit,
+    joined), else its first reason."""
+    found = [r.removeprefix("summary: ") for r in reasons if r.startswith("summary: ")]
+    if found:
+        return " / ".join(found)
+    return reasons[0] if reasons else "no finding"
 
 
 def high_causes(result: CaseResult) -> list[str]:
@@ -84,6 +106,34 @@ def build(
         for r in judged
         if r.case.malicious
     }
+    holdout = {t for t, meta in (techniques or {}).items() if meta.get("holdout")}
+
+    def caught_high(chosen: str) -> dict[str, int]:
+        members = {
+            t: forms for t, forms in by_technique.items() if (t in holdout) == (chosen == HOLDOUT)
+        }
+        counts = {
+            form: sum(
+                1
+                for forms in members.values()
+                if (s := forms.get(form)) is not None and s >= Severity.HIGH
+            )
+            for form in ("update", "new")
+        }
+        return {**counts, "techniques": len(members)}
+
+    holdout_misses = [
+        {
+            "technique": technique,
+            "form": form,
+            "severity": _label(severity),
+            "summary": verdict_summary(reasons.get((technique, form), [])),
+        }
+        for technique, forms in by_technique.items()
+        if technique in holdout
+        for form, severity in sorted(forms.items(), key=lambda item: item[0] != "update")
+        if severity is None or severity < Severity.HIGH
+    ]
 
     def share(form: str) -> dict[str, Any]:
         hit, total = share_flagged(
@@ -112,6 +162,7 @@ def build(
         "counts": {
             "malicious_cases": sum(1 for r in rows if r.malicious),
             "techniques": len(by_technique),
+            "holdout_techniques": sum(1 for t in by_technique if t in holdout),
             "benign_updates": sum(1 for r in rows if not r.malicious and r.form == "update"),
             "benign_new_packages": sum(1 for r in rows if not r.malicious and r.form == "new"),
             "not_judged": len(missing) + sum(1 for r in results if r.errors and not r.outcomes),
@@ -119,6 +170,10 @@ def build(
         "scores": {
             form or "all": [_score_json(s) for s in scores(rows, form)]
             for form in (None, "update", "new")
+        },
+        "recall_by_set": {
+            name: {form: [_recall_json(r) for r in items] for form, items in forms.items()}
+            for name, forms in recall_by_set(rows, holdout).items()
         },
         "targets": {
             "benign_updates_high_or_worse": share("update"),
@@ -131,7 +186,11 @@ def build(
                 )
                 for form in ("update", "new")
             },
+            "standins_high_or_worse_by_set": {
+                name: caught_high(name) for name in (CALIBRATION, HOLDOUT)
+            },
         },
+        "holdout_misses": holdout_misses,
         "benign_updates_high_by_stratum": {
             stratum: {"flagged": hit, "total": total}
             for stratum, (hit, total) in sorted(strata.items())
@@ -215,6 +274,33 @@ def _pr_table(prs: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _recall_by_set_table(report: Mapping[str, Any]) -> list[str]:
+    by_set = report.get("recall_by_set") or {}
+    if not by_set.get(HOLDOUT, {}).get("all", [{}])[0].get("total"):
+        return []
+    labels = [t.label for t in THRESHOLDS]
+    out = [
+        "Recall of the malicious stand-ins, calibration set (the rules were tuned on it) and "
+        "held-out set (written later from the write-ups, never used for tuning), at each "
+        "threshold:",
+        "",
+        "| stand-ins | form | cases | " + " | ".join(labels) + " |",
+        "|---|---|---:|" + "---:|" * len(labels),
+    ]
+    for name, title in ((CALIBRATION, "calibration"), (HOLDOUT, "held-out")):
+        for form, items in by_set.get(name, {}).items():
+            cells = [f"{_pct(i['recall'])} ({i['caught']})" for i in items]
+            total = items[0]["total"] if items else 0
+            out.append(f"| {title} | {form} | {total} | " + " | ".join(cells) + " |")
+    misses = report.get("holdout_misses") or []
+    if misses:
+        out += ["", "Held-out techniques below high, with the judge's summary:", ""]
+        for item in misses:
+            form = "an update" if item["form"] == "update" else "a new package"
+            out.append(f"- `{item['technique']}` as {form} ({item['severity']}): {item['summary']}")
+    return [*out, ""]
+
+
 def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
     counts, targets = report["counts"], report["targets"]
     updates, new = (
@@ -256,15 +342,29 @@ def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
             for stratum, item in by_stratum.items()
         )
         lines += ["", f"Benign updates with a high or worse, by sample stratum: {shown}."]
+    by_set = targets.get("standins_high_or_worse_by_set") or {}
+    held = by_set.get(HOLDOUT) or {}
+    if held.get("techniques"):
+        calibration = by_set[CALIBRATION]
+        lines += [
+            "",
+            f"High or critical, calibration stand-ins: {calibration['update']} of "
+            f"{calibration['techniques']} as updates, {calibration['new']} of "
+            f"{calibration['techniques']} as new packages; held-out stand-ins: "
+            f"{held['update']} of {held['techniques']} as updates, {held['new']} of "
+            f"{held['techniques']} as new packages.",
+        ]
     lines += ["", "Precision and recall at each threshold:", "", *_scores_table(report), ""]
+    lines += _recall_by_set_table(report)
     lines += [
         "Per technique (severity of the case):",
         "",
-        "| technique | update | new |",
-        "|---|---|---|",
+        "| technique | set | update | new |",
+        "|---|---|---|---|",
     ]
     for technique, item in report["techniques"].items():
-        lines.append(f"| {technique} | {item.get('update', '')} | {item.get('new', '')} |")
+        kind = "held-out" if item.get("holdout") else "calibration"
+        lines.append(f"| {technique} | {kind} | {item.get('update', '')} | {item.get('new', '')} |")
     timing_rows = report["timing_seconds"]
     lines += [
         "",
@@ -312,4 +412,4 @@ def markdown(report: Mapping[str, Any], *, show_highs: int = 40) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["THRESHOLDS", "Row", "build", "high_causes", "markdown"]
+__all__ = ["THRESHOLDS", "Row", "build", "high_causes", "markdown", "verdict_summary"]

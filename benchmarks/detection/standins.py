@@ -5,7 +5,9 @@ Layout of ``standins/``:
 - ``_bases/<base>/``: small benign packages (code, tests, README) the attacks are injected into;
   their ``package.json`` carries everything but the name and version.
 - ``<technique>/technique.json``: what the technique is, the advisories and write-ups it is
-  modelled on, and the two forms it is judged in (see :class:`Technique`);
+  modelled on, and the two forms it is judged in (see :class:`Technique`); ``"holdout": true``
+  marks a technique written after the verdict's rules were calibrated, never used to tune them,
+  which the report scores apart;
 - ``<technique>/old/`` and ``<technique>/new/``: files laid over the base for the version before
   and the version with the attack (``new/`` goes on top of ``old/``);
 - ``<technique>/deps/<dir>/``: whole packages the update brings in as new dependencies.
@@ -67,12 +69,18 @@ class Technique:
     update: Mapping[str, Any]
     new_package: Mapping[str, Any]
     folder: Path
+    holdout: bool = False
+    """Written after the rules were calibrated and never used to tune them: the report gives
+    its recall apart from the calibration stand-ins', which overstate it."""
 
     @classmethod
     def load(cls, folder: Path) -> Technique:
         spec = json.loads((folder / "technique.json").read_text(encoding="utf-8"))
         if spec.get("id") != folder.name:
             raise ValueError(f"{folder}: technique.json id must be the folder name")
+        holdout = spec.get("holdout", False)
+        if not isinstance(holdout, bool):
+            raise ValueError(f"{folder}: technique.json holdout must be true or false")
         return cls(
             id=spec["id"],
             title=spec["title"],
@@ -83,6 +91,7 @@ class Technique:
             update=spec["update"],
             new_package=spec["new_package"],
             folder=folder,
+            holdout=holdout,
         )
 
 

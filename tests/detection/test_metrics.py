@@ -8,6 +8,7 @@ from benchmarks.detection.metrics import (
     Row,
     per_technique,
     percentile,
+    recall_by_set,
     score,
     scores,
     share_flagged,
@@ -71,6 +72,20 @@ def test_no_malicious_rows_leave_recall_undefined() -> None:
 def test_per_technique_and_share() -> None:
     assert per_technique(TABLE) == {"a": {"update": C, "new": H}, "b": {"update": M, "new": None}}
     assert share_flagged((r for r in TABLE if not r.malicious and r.form == "update"), H) == (1, 3)
+
+
+def test_recall_by_set_scores_held_out_techniques_apart() -> None:
+    table = recall_by_set(TABLE, {"b"})
+    calibration = table["calibration"]
+    assert [(r.caught, r.total) for r in calibration["all"]] == [(1, 2), (2, 2), (2, 2), (2, 2)]
+    assert [(r.caught, r.total) for r in calibration["new"]] == [(0, 1), (1, 1), (1, 1), (1, 1)]
+    held = table["holdout"]
+    assert [r.threshold for r in held["update"]] == [C, H, M, L]
+    assert [(r.caught, r.total) for r in held["update"]] == [(0, 1), (0, 1), (1, 1), (1, 1)]
+    assert [r.caught for r in held["new"]] == [0, 0, 0, 0]
+    assert held["all"][2].share == 0.5
+    nothing_held = recall_by_set(TABLE, set())["holdout"]["all"][0]
+    assert (nothing_held.total, nothing_held.share) == (0, None)
 
 
 def test_percentiles_and_timing() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.detection.cases import CaseInfo, CaseResult, Form, Outcome
-from benchmarks.detection.report import build, markdown
+from benchmarks.detection.report import build, markdown, verdict_summary
 from scanner.model import Severity
 
 
@@ -53,6 +53,7 @@ def test_build_counts_targets_and_causes() -> None:
     assert report["counts"] == {
         "malicious_cases": 2,
         "techniques": 1,
+        "holdout_techniques": 0,
         "benign_updates": 3,
         "benign_new_packages": 1,
         "not_judged": 1,
@@ -81,3 +82,66 @@ def test_markdown_carries_the_targets_and_the_highs() -> None:
     assert "| real single-package updates with a high or worse (<= 1%) | 2 of 3 (66.7%) |" in text
     assert "| native-binary | 2 |" in text
     assert "`a:update` (high): high native-binary" in text
+
+
+HELD = [
+    *RESULTS,
+    _result(
+        "standin:t2:update",
+        True,
+        Form.UPDATE,
+        Severity.MEDIUM,
+        "medium network: a new host",
+        "summary: talks to a new host",
+        technique="t2",
+    ),
+    _result("standin:t2:new", True, Form.NEW, Severity.CRITICAL, technique="t2"),
+    _result("standin:t3:update", True, Form.UPDATE, None, technique="t3"),
+    _result("standin:t3:new", True, Form.NEW, Severity.LOW, "low env-read: x", technique="t3"),
+]
+TECHNIQUES = {"t1": {"title": "one"}, "t2": {"holdout": True}, "t3": {"holdout": True}}
+
+
+def test_held_out_techniques_are_scored_apart() -> None:
+    report = build(HELD, judge_name="verdict", command="cmd", techniques=TECHNIQUES)
+    assert report["counts"]["holdout_techniques"] == 2
+    by_set = report["targets"]["standins_high_or_worse_by_set"]
+    assert by_set == {
+        "calibration": {"update": 1, "new": 0, "techniques": 1},
+        "holdout": {"update": 0, "new": 1, "techniques": 2},
+    }
+    high = report["recall_by_set"]["holdout"]["update"][1]
+    assert high == {"threshold": "high", "caught": 0, "total": 2, "recall": 0.0}
+    medium = report["recall_by_set"]["holdout"]["all"][2]
+    assert (medium["caught"], medium["total"]) == (2, 4)
+    assert report["holdout_misses"] == [
+        {
+            "technique": "t2",
+            "form": "update",
+            "severity": "medium",
+            "summary": "talks to a new host",
+        },
+        {"technique": "t3", "form": "update", "severity": "none", "summary": "no finding"},
+        {"technique": "t3", "form": "new", "severity": "low", "summary": "low env-read: x"},
+    ]
+
+
+def test_markdown_shows_held_out_recall_and_misses() -> None:
+    text = markdown(build(HELD, judge_name="verdict", command="cmd", techniques=TECHNIQUES))
+    assert "held-out stand-ins: 0 of 2 as updates, 1 of 2 as new packages" in text
+    assert "| held-out | update | 2 | 0.0% (0) | 0.0% (0) | 50.0% (1) | 50.0% (1) |" in text
+    assert "| calibration | update | 1 | 0.0% (0) | 100.0% (1) | 100.0% (1) | 100.0% (1) |" in text
+    assert "- `t2` as an update (medium): talks to a new host" in text
+    assert "| t2 | held-out | medium | critical |" in text
+
+
+def test_markdown_without_held_out_techniques_has_no_held_out_section() -> None:
+    text = markdown(build(RESULTS, judge_name="verdict", command="cmd"))
+    assert "held-out" not in text
+
+
+def test_verdict_summary_joins_the_units_summaries() -> None:
+    reasons = ["medium age: young", "summary: parent is young", "high x: y", "summary: dep runs x"]
+    assert verdict_summary(reasons) == "parent is young / dep runs x"
+    assert verdict_summary(["low a: b"]) == "low a: b"
+    assert verdict_summary([]) == "no finding"

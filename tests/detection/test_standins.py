@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import nodesemver
@@ -33,8 +34,8 @@ _DOMAIN_LITERAL = re.compile(
     r"['\"`]((?:[\w-]+\.)+(?:com|net|org|io|site|dev|app|fun|xyz|ru|cn|me|co|pw|top))['\"`/]"
 )
 # Where a stand-in may point: reserved names and addresses, and the endpoint classes that are
-# themselves the technique (webhooks with zero ids, out-of-band testing domains, the GitHub API
-# a worm calls, cloud metadata services).
+# themselves the technique (webhooks and bot tokens with zero ids, out-of-band testing domains,
+# the GitHub API a worm calls, cloud metadata services).
 _ALLOWED_HOSTS = re.compile(
     r"""^(?:
         (?:[\w-]+\.)*(?:example|example\.com|example\.test|invalid|localhost)
@@ -42,7 +43,7 @@ _ALLOWED_HOSTS = re.compile(
       | 203\.0\.113\.\d+ | 198\.51\.100\.\d+ | 192\.0\.2\.\d+
       | 169\.254\.169\.254 | metadata\.google\.internal
       | api\.github\.com
-      | discord\.com | webhook\.site
+      | discord\.com | webhook\.site | api\.telegram\.org
       | 0+\.oastify\.com
     )$""",
     re.VERBOSE,
@@ -50,6 +51,7 @@ _ALLOWED_HOSTS = re.compile(
 _ZERO_ENDPOINTS = {
     "discord.com": re.compile(r"^/api/webhooks/0+/0+$"),
     "webhook.site": re.compile(r"^/0{8}-0{4}-0{4}-0{4}-0{12}$"),
+    "api.telegram.org": re.compile(r"^/bot0+:0+/\w+$"),
 }
 
 
@@ -70,6 +72,28 @@ def test_at_least_fifteen_distinct_techniques() -> None:
     assert len({t.reviewer_summary for t in TECHNIQUES}) == len(TECHNIQUES)
     names = [json.loads(update_trees(t)[1]["package.json"].data)["name"] for t in TECHNIQUES]
     assert len(set(names)) == len(names), "each stand-in update has its own package name"
+
+
+def test_at_least_twelve_held_out_techniques_with_write_ups() -> None:
+    held = [t for t in TECHNIQUES if t.holdout]
+    assert len(held) >= 12
+    for technique in held:
+        assert technique.modelled_on and technique.writeup, technique.id
+        assert "registry" in technique.new_package, technique.id
+
+
+def test_holdout_must_be_a_boolean(tmp_path: Path) -> None:
+    source = next(t for t in TECHNIQUES if t.holdout).folder / "technique.json"
+    spec = json.loads(source.read_text(encoding="utf-8"))
+    folder = tmp_path / spec["id"]
+    folder.mkdir()
+    (folder / "technique.json").write_text(json.dumps({**spec, "holdout": "yes"}))
+    with pytest.raises(ValueError, match="holdout"):
+        Technique.load(folder)
+    (folder / "technique.json").write_text(
+        json.dumps({k: v for k, v in spec.items() if k != "holdout"})
+    )
+    assert Technique.load(folder).holdout is False
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=_ids(TECHNIQUES))
@@ -129,11 +153,39 @@ def test_every_script_file_starts_with_a_guard(technique: Technique) -> None:
                 assert first.strip() == POWERSHELL_GUARD, where
 
 
+_HEX_LITERAL = re.compile(r"['\"]((?:[0-9a-f]{2}){4,})['\"]")
+_CHAR_CODES = re.compile(
+    r"fromCharCode(?:\.apply\(\s*null\s*,)?\s*\(?\s*\[?\s*((?:\d{1,3}\s*,\s*)+\d{1,3})"
+)
+
+
+def _decoded_literals(text: str) -> list[str]:
+    """Text hidden in hex string literals and String.fromCharCode lists, so hosts in encoded
+    commands are checked like plain ones."""
+    decoded: list[str] = []
+    for blob in _HEX_LITERAL.findall(text):
+        try:
+            decoded.append(bytes.fromhex(blob).decode("ascii"))
+        except ValueError:
+            continue
+    for codes in _CHAR_CODES.findall(text):
+        decoded.append("".join(chr(int(c)) for c in codes.split(",")))
+    return decoded
+
+
+def test_decoded_literals_are_seen() -> None:
+    command = "curl http://evil.test/x"
+    as_codes = ",".join(str(ord(c)) for c in command)
+    text = f"String.fromCharCode.apply(null, [{as_codes}]); h('{command.encode().hex()}')"
+    assert _decoded_literals(text) == [command, command]
+
+
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=_ids(TECHNIQUES))
 def test_only_reserved_or_technique_hosts(technique: Technique) -> None:
     for form, files in _all_trees(technique).items():
         for path, data in files.items():
             text = data.decode("utf-8", errors="replace")
+            text = "\n".join([text, *_decoded_literals(text)])
             hosts = [(urlsplit(u).hostname or "", urlsplit(u).path) for u in _URL.findall(text)]
             hosts += [(h, "") for h in _HOST_IN_CODE.findall(text)]
             hosts += [(h, "") for h in _DOMAIN_LITERAL.findall(text)]

@@ -1,0 +1,22 @@
+throw new Error("inert depscan stand-in");
+'use strict';
+
+const { request } = require('./request');
+const { withRetry } = require('./retry');
+const { KeepAliveAgent } = require('socket-keepalive-agent');
+
+function client(defaults = {}) {
+  defaults = { agent: new KeepAliveAgent({ maxSockets: 16 }), ...defaults };
+  const call = (method) => (url, options = {}) =>
+    withRetry(() => request({ ...defaults, ...options, method, url }), options.retries ?? defaults.retries ?? 2);
+  return {
+    get: call('GET'),
+    post: call('POST'),
+    put: call('PUT'),
+    delete: call('DELETE'),
+    extend: (more) => client({ ...defaults, ...more, headers: { ...defaults.headers, ...more.headers } }),
+  };
+}
+
+module.exports = client();
+module.exports.client = client;
