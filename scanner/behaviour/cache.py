@@ -3,12 +3,13 @@
 A profile depends only on the tarball's bytes (and on this analysis), so a version seen once is
 never analysed again: one JSON file per tarball under ``<cache dir>/behaviour-profiles/``,
 written then renamed (a concurrent scan never reads half a file). Every entry carries
-:data:`CACHE_FORMAT`; an entry of another format, or one that does not read back as a profile
+:func:`entry_format`; an entry of another format, or one that does not read back as a profile
 (truncated, edited, from a hostile cache directory), is ignored and recomputed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -28,9 +29,28 @@ from scanner.behaviour.model import (
 )
 
 CACHE_FORMAT = 2
-"""Bump whenever a signal, a zone rule or the JSON shape changes: old entries are then ignored."""
+"""Bump whenever the JSON shape changes. A change to the analysis itself (a signal, a zone rule)
+needs no bump: :func:`analysis_fingerprint` is part of every entry's format."""
 CACHE_FOLDER = "behaviour-profiles"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+@functools.cache
+def analysis_fingerprint() -> str:
+    """A hash of the analysis's own source: a profile cached by another version of the signals
+    is stale even though the tarball is the same, and a forgotten manual bump would keep
+    serving it."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def entry_format() -> str:
+    return f"{CACHE_FORMAT}-{analysis_fingerprint()}"
 
 
 class _Malformed(Exception):
@@ -107,7 +127,7 @@ def _signal(data: object) -> Signal:
 def profile_to_json(profile: PackageProfile) -> dict[str, object]:
     facts = profile.manifest
     return {
-        "format": CACHE_FORMAT,
+        "format": entry_format(),
         "subject": profile.subject,
         "manifest": {
             "install_scripts": facts.install_scripts,
@@ -147,7 +167,7 @@ def profile_to_json(profile: PackageProfile) -> dict[str, object]:
 
 def profile_from_json(data: Mapping[str, object]) -> PackageProfile | None:
     """The profile, or None when ``data`` is not one of this format."""
-    if data.get("format") != CACHE_FORMAT:
+    if data.get("format") != entry_format():
         return None
     try:
         return _profile(data)

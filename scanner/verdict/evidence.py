@@ -75,7 +75,12 @@ class ScriptChange:
 # Shell that fetches or runs code with no file of the package involved (inline ``node -e``
 # code is analysed as install-time code instead, see scanner.behaviour.install_commands).
 _INLINE_DOWNLOAD = re.compile(
-    r"\b(?:curl|wget|Invoke-WebRequest|iwr|Invoke-Expression|iex|bitsadmin|certutil)\b"
+    r"\b(?:curl|wget|Invoke-WebRequest|iwr|Invoke-RestMethod|irm|Invoke-Expression|iex"
+    r"|bitsadmin|certutil|DownloadString|DownloadFile|urlopen|urlretrieve|LWP::Simple"
+    r"|Net::HTTP|open-uri)\b"
+    # Inline Python, Perl or Ruby that imports an HTTP client: the one-liner droppers of
+    # install scripts that avoid node so a JavaScript-only scanner reads nothing.
+    r"|\b(?:urllib|requests|http\.client)\.\w"
     r"|\|\s*(?:ba|z)?sh\b|\bpowershell\b",
     re.IGNORECASE,
 )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from scanner.behaviour import cache as cache_module
 from scanner.behaviour import profile as profile_module
 from scanner.behaviour.cache import (
     CACHE_FOLDER,
@@ -76,3 +77,20 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocker.write_text("x")
     profile = cached_profile(_archive(), INTEGRITY, blocker)
     assert profile.subject == "p@1.0.0"
+
+
+def test_entry_written_by_another_version_of_the_analysis_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = ProfileCache(tmp_path)
+    cache.put(INTEGRITY, profile_archive(_archive()))
+    assert cache.get(INTEGRITY) is not None
+    # The same tarball profiled by changed signal code must be analysed again.
+    monkeypatch.setattr(cache_module, "analysis_fingerprint", lambda: "0" * 16)
+    assert cache.get(INTEGRITY) is None
+
+
+def test_fingerprint_follows_the_analysis_source() -> None:
+    fingerprint = cache_module.analysis_fingerprint()
+    assert len(fingerprint) == 16 and fingerprint == cache_module.analysis_fingerprint()
+    assert cache_module.entry_format().endswith(fingerprint)
