@@ -32,9 +32,11 @@ TARGETED = frozenset(
 )
 """Capabilities compared by (capability, detail): a new target is new behaviour."""
 
-RISKY_WRITE_TARGETS = frozenset({"home", "system", "outside-package"})
-"""Where a write is a persistence or wiping tool; writes to temp, the package or a computed
-path are what build steps and caches do."""
+RISKY_WRITE_TARGETS = frozenset(
+    {"home", "system", "outside-package", "persistence", "install-hook-injection"}
+)
+"""Where a write is a persistence, spreading or wiping tool; writes to temp, the package or a
+computed path are what build steps and caches do."""
 ENV_HARVEST = frozenset({"serialised", "enumerated"})
 """How the whole environment is used when it is being collected; spread, copied or passed on
 (to a child process, mostly) is forwarding it."""

@@ -39,6 +39,14 @@ _DETAIL_PHRASES = {
     (Capability.DYNAMIC_CODE, "remote-script"): "loads and runs a script from another host{}",
     (Capability.NETWORK, "spawn:"): "downloads with {}",
     (Capability.PROCESS_SPAWN, "shell:"): "starts a shell ({})",
+    (Capability.CREDENTIAL_ACCESS, "keystrokes"): "logs keystrokes",
+    (Capability.CREDENTIAL_ACCESS, "screen"): "captures the screen",
+    (Capability.FILE_WRITE, "persistence"): "sets itself up to run again at login or on a schedule",
+    (Capability.FILE_WRITE, "install-hook-injection"): (
+        "writes an install script into other projects' package.json"
+    ),
+    (Capability.WALLET_HOOK, "clipboard-swap"): "watches the clipboard for crypto-wallet addresses",
+    (Capability.OBFUSCATION, "encoded-names"): "hides module names or commands by encoding them",
 }
 
 _ZONE_PLACE = {

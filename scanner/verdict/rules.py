@@ -43,7 +43,7 @@ LOADERS = frozenset({C.DYNAMIC_CODE, C.COMPUTED_REQUIRE})
 """Ways code runs what it did not ship: built strings, modules loaded by computed names."""
 
 
-_WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap"})
+_WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap", "clipboard-swap"})
 
 
 def browser_hooks(evidence: Evidence) -> list[Reason]:
@@ -101,6 +101,28 @@ def decoded_execution(evidence: Evidence) -> list[Reason]:
     return worst(found)
 
 
+CREDENTIAL_SWEEP = 3
+"""This many different credential stores read by one file is a stealer's sweep; cloud tools read
+one or two (their own config and maybe ssh)."""
+
+
+def _stores(items: list[Placed]) -> set[str]:
+    return {
+        p.signal.detail
+        for p in items
+        if p.signal.capability is C.CREDENTIAL_ACCESS and p.signal.detail is not None
+    }
+
+
+def _unvouched_severity(evidence: Evidence) -> Severity:
+    """High for behaviour an update adds or a package with no history has; medium for a package
+    with a history of releases, seen whole for the first time, where the same code is more often
+    a feature."""
+    if evidence.kind is ChangeKind.UPDATE or no_history(evidence):
+        return Severity.HIGH
+    return Severity.MEDIUM
+
+
 def exfiltration(evidence: Evidence) -> list[Reason]:
     """Secrets or credential files read by code that, in the same file, gains a way out."""
     found: list[Reason] = []
@@ -122,6 +144,19 @@ def exfiltration(evidence: Evidence) -> list[Reason]:
             found.append(
                 reason(Severity.HIGH, "exfiltration", f"new code {describe(shown)}", shown)
             )
+        elif C.ENV_ALL in caps and caps & {C.NETWORK, C.DNS}:
+            # The whole environment collected (serialised or walked, not passed to a child)
+            # beside a way out. New to an update, that is a harvester; in a package seen whole
+            # for the first time it is also what telemetry and error reporters do.
+            shown = pick(items, {C.ENV_ALL, C.NETWORK, C.DNS})
+            severity = _unvouched_severity(evidence)
+            found.append(reason(severity, "exfiltration", f"new code {describe(shown)}", shown))
+        elif len(_stores(items)) >= CREDENTIAL_SWEEP:
+            # Several credential stores read by one file is a sweep, whether or not the way
+            # out is in the same file: a stealer's collector and its uploader are often split.
+            shown = pick(items, {C.CREDENTIAL_ACCESS})
+            severity = _unvouched_severity(evidence)
+            found.append(reason(severity, "credential-sweep", f"new code {describe(shown)}", shown))
     if found:
         return worst(found)
     targets = pick(fresh, {C.EXFIL_ENDPOINT, C.CREDENTIAL_ACCESS})
@@ -197,6 +232,44 @@ def remote_shell(evidence: Evidence) -> list[Reason]:
     return worst(found)
 
 
+_PERSISTENT_WRITES = frozenset({"persistence", "install-hook-injection"})
+
+
+def persistence(evidence: Evidence) -> list[Reason]:
+    """Code that sets itself up to run again later (a launch agent, a cron entry, the Run key, a
+    Python ``.pth`` hook) or writes install scripts into other projects' package.json (how the
+    Shai-Hulud worm spread). Process managers set up start-up items by design, so a package with
+    a history of releases seen whole for the first time is medium; an update that starts doing
+    it, a package with no history, or a worm's write is high."""
+    items = [
+        p
+        for p in evidence.fresh_in(Zone.INSTALL, Zone.ENTRY, Zone.OTHER)
+        if p.signal.capability is C.FILE_WRITE and p.signal.detail in _PERSISTENT_WRITES
+    ]
+    if not items:
+        return []
+    shown = pick(items, {C.FILE_WRITE})
+    worm = any(p.signal.detail == "install-hook-injection" for p in items)
+    severity = Severity.HIGH if worm else _unvouched_severity(evidence)
+    return [reason(severity, "persistence", f"new code {describe(shown)}", shown)]
+
+
+def download_and_run(evidence: Evidence) -> list[Reason]:
+    """An update whose code newly reaches the network and, in the same file, newly runs code it
+    did not ship (a module loaded by a computed name, code built from strings): a second stage
+    fetched and loaded at run time, which no reviewer of the tarball ever sees."""
+    if evidence.kind is not ChangeKind.UPDATE:
+        return []
+    found: list[Reason] = []
+    for items in by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER)).values():
+        caps = capabilities(items)
+        if C.NETWORK in caps and caps & LOADERS:
+            shown = pick(items, {C.NETWORK} | LOADERS)
+            text = f"new code {describe(shown)}"
+            found.append(reason(Severity.HIGH, "download-and-run", text, shown))
+    return worst(found)
+
+
 def unvouched_loader(evidence: Evidence) -> list[Reason]:
     """A package new to the project, with no release history, whose code fetches or decodes
     code and runs it (a remote ``<script>``, decoded data executed, the network beside dynamic
@@ -212,8 +285,8 @@ def unvouched_loader(evidence: Evidence) -> list[Reason]:
             if p.signal.capability is C.DYNAMIC_CODE and p.signal.detail == "remote-script"
         ]
         loader = remote or pick(items, {C.DECODED_EXEC})
-        if not loader and {C.NETWORK, C.DYNAMIC_CODE} <= caps:
-            loader = pick(items, {C.NETWORK, C.DYNAMIC_CODE})
+        if not loader and C.NETWORK in caps and caps & LOADERS:
+            loader = pick(items, {C.NETWORK} | LOADERS)
         if loader:
             text = f"code of a package with no history {describe(loader)}"
             return [reason(Severity.HIGH, "unvouched-loader", text, loader)]
@@ -277,6 +350,8 @@ RULES: tuple[Callable[[Evidence], list[Reason]], ...] = (
     decoded_execution,
     exfiltration,
     remote_shell,
+    persistence,
+    download_and_run,
     unvouched_loader,
     obfuscation,
     first_time_capability,

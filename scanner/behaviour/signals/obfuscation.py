@@ -6,11 +6,12 @@ Detects:
   distinct), the naming javascript-obfuscator and its kin produce; ``count`` is the number.
 - ``string-array-rotation``: ``arr.push(arr.shift())`` / ``arr['push'](arr['shift']())``, the
   loop that un-rotates an obfuscator's string table at start-up.
-- ``encoded-names``: names and commands written encoded, the way loaders hide which module they
-  load and what they run: string literals of hex (8 to 128 digits) that decode to printable
-  names, two or more of them or one naming a sensitive module, call or command
-  (``child_process``, ``exec``, ``curl``...), and base64 literals that decode to such a sensitive
-  name. ``evidence`` shows the decoded names.
+- ``encoded-names``: names and commands written encoded or assembled, the way loaders hide which
+  module they load and what they run: string literals of hex (8 to 128 digits) that decode to
+  printable names, base64 literals that decode to a sensitive name (``child_process``,
+  ``exec``, ``curl``...), text built from char codes (``String.fromCharCode(99, 104, ...)``),
+  and sensitive names joined from literal pieces (``['req', 'uire'].join('')``); counted when
+  there are two or more, or one is sensitive. ``evidence`` shows the decoded names.
 - ``hex-blob``, ``base64-blob``, ``escaped-string``, ``high-entropy-string``: one string literal
   that is 256+ hex digits, 512+ base64 characters without spaces, written as 64+ ``\\xNN``
   escapes, or 200+ ASCII characters of 5.2+ bits/character Shannon entropy with almost no
@@ -51,7 +52,7 @@ from scanner.behaviour.signals.base import (
     fixed,
     words,
 )
-from scanner.behaviour.syntax import arguments, member_parts
+from scanner.behaviour.syntax import arguments, literal_string, member_parts, unwrap
 from scanner.behaviour.triggers import encoded_literal, long_literal, many_hex_escapes
 
 if TYPE_CHECKING:
@@ -166,6 +167,40 @@ def decoded_name(value: str) -> tuple[str, bool] | None:
     return (text, sensitive) if hex_form or sensitive else None
 
 
+_MIN_CHAR_CODES = 4
+
+
+def assembled_text(ctx: FileContext, call: Node, parts: list[str]) -> str | None:
+    """The text a call assembles from literal pieces: ``['child', 'process'].join('_')``,
+    ``String.fromCharCode(99, 104, 105)``, ``String.fromCharCode.apply(null, [99, 104])``."""
+    args = arguments(call)
+    if parts[-1] == "join":
+        function = call.child_by_field_name("function")
+        target = function.child_by_field_name("object") if function is not None else None
+        target = unwrap(target) if target is not None else None
+        if target is None or target.type != "array" or len(args) > 1:
+            return None
+        pieces = [literal_string(item, ctx.data) for item in target.named_children]
+        separator = literal_string(args[0], ctx.data) if args else ","
+        if len(pieces) < 2 or separator is None or any(p is None for p in pieces):
+            return None
+        return separator.join(p for p in pieces if p is not None)
+    if parts[-1] == "apply" and parts[-2:-1] == ["fromCharCode"] and len(args) == 2:
+        array = unwrap(args[1])
+        numbers = array.named_children if array.type == "array" else []
+    elif parts[-1] == "fromCharCode":
+        numbers = [unwrap(a) for a in args]
+    else:
+        return None
+    if len(numbers) < _MIN_CHAR_CODES or any(n.type != "number" for n in numbers):
+        return None
+    try:
+        text = "".join(chr(int(ctx.text(n), 0)) for n in numbers)
+    except ValueError:
+        return None
+    return text if text.isprintable() and sum(c.isalpha() for c in text) >= 3 else None
+
+
 class ObfuscationDetector(Detector):
     wants_strings = True
 
@@ -182,8 +217,13 @@ class ObfuscationDetector(Detector):
         data = self.ctx.data
         if b"_0x" in data:
             wanted["identifier"] = self._identifier
+        names = set()
         if b"push" in data and b"shift" in data:
-            wanted["call_expression"] = On(self._call, frozenset({"push"}))
+            names.add("push")
+        if b"].join(" in data or b"fromCharCode" in data:
+            names |= {"join", "fromCharCode", "apply"}
+        if names:
+            wanted["call_expression"] = On(self._call, frozenset(names))
         return wanted
 
     def _identifier(self, node: Node) -> None:
@@ -198,6 +238,17 @@ class ObfuscationDetector(Detector):
     def _call(self, node: Node) -> None:
         function = node.child_by_field_name("function")
         parts = member_parts(function, self.ctx.data) if function is not None else None
+        prop = function.child_by_field_name("property") if function is not None else None
+        if parts is None and prop is not None and self.ctx.text(prop) == "join":
+            parts = ["[]", "join"]  # an array literal's join: member_parts has no name for it
+        if parts and parts[-1] in ("join", "fromCharCode", "apply"):
+            assembled = assembled_text(self.ctx, node, parts)
+            if assembled is not None:
+                sensitive = any(name in assembled for name in SENSITIVE_NAMES)
+                if sensitive or parts[-1] != "join":
+                    self._encoded.setdefault(assembled, sensitive)
+                    self._first_encoded = self._first_encoded or node
+            return
         if not parts or parts[-1] != "push":
             return
         args = arguments(node)
@@ -283,7 +334,10 @@ SIGNAL = SignalSpec(
     detector=ObfuscationDetector,
     doc=__doc__ or "",
     triggers=(
-        Trigger(texts=(b"_0x",), tests=(many_hex_escapes, long_literal, encoded_literal)),
+        Trigger(
+            texts=(b"_0x", b"].join(", b"fromCharCode"),
+            tests=(many_hex_escapes, long_literal, encoded_literal),
+        ),
         Trigger(words=words("shift"), requires=(Trigger(texts=(b"push",)),)),
     ),
     patterns=(

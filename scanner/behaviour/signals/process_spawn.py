@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from scanner.behaviour.context import ModuleRef
 from scanner.behaviour.model import Capability
 from scanner.behaviour.references import run_references
+from scanner.behaviour.shell import command_outcomes
 from scanner.behaviour.signals._modules import module_table, package_name
 from scanner.behaviour.signals.base import (
     Detector,
@@ -94,9 +95,11 @@ def _program(word: str) -> str:
     return base[:-4] if base.endswith(".exe") else base
 
 
-def command_texts(node: Node, data: bytes) -> list[str]:
+def command_texts(node: Node, data: bytes, values: Mapping[str, Node] | None = None) -> list[str]:
     """The literal text of a command argument: a string, a template's fixed parts, or each
-    branch of a conditional (``win ? 'cmd.exe' : '/bin/sh'``)."""
+    branch of a conditional (``win ? 'cmd.exe' : '/bin/sh'``). With ``values`` (a file's
+    variables and their initial values), a variable is read as its initial value, one level
+    deep: ``spawn('/bin/sh', ['-c', loop])`` with the loop written a line above."""
     texts: list[str] = []
     for item in descendants(node, _MAX_COMMAND_NODES):
         if item.type == "string":
@@ -105,6 +108,10 @@ def command_texts(node: Node, data: bytes) -> list[str]:
                 texts.append(value)
         elif item.type == "template_string":
             texts.append(template_text(item, data))
+        elif item.type == "identifier" and values is not None:
+            initial = values.get(data[item.start_byte : item.end_byte].decode("utf-8", "replace"))
+            if initial is not None and initial.id != item.id:
+                texts.extend(command_texts(initial, data))
     return texts
 
 
@@ -162,6 +169,14 @@ class ProcessSpawnDetector(Detector):
             self.ctx.emit(Capability.PROCESS_SPAWN, node, detail=f"shell:{program}")
         for program in sorted(words & DOWNLOADERS):
             self.ctx.emit(Capability.NETWORK, node, detail=f"spawn:{program}")
+        # The command line itself, arguments included, read as a line of a shell script.
+        values = self.ctx.values
+        line = " ".join(t for arg in args[:2] for t in command_texts(arg, self.ctx.data, values))
+        downloads = bool(words & DOWNLOADERS)
+        for capability, detail, text in command_outcomes(line):
+            if capability is Capability.NETWORK and downloads:
+                continue  # named above, with the program
+            self.ctx.emit(capability, node, f"runs `{text[:60]}`", detail)
 
     def _in_data_handler(self, node: Node) -> bool:
         """Whether ``node`` runs inside a function given to ``x.on('data', ...)``."""

@@ -8,7 +8,9 @@ Detects assignments that replace the global ``fetch`` (``window.fetch = ...``, `
 ``new Proxy(window.ethereum, ...)`` (``ethereum-hook``); and address swapping: a ``replace``
 whose pattern is a crypto-address regex (Ethereum ``0x...{40}``, Bitcoin base58/bech32, Tron),
 or an address regex together with ten or more literal addresses of two or more chains
-(``address-swap``).
+(``address-swap``); an address regex in a file that reads or writes the system clipboard
+(``navigator.clipboard``, clipboardy, ``pbcopy``/``xclip``/``Get-Clipboard``...) is a clipper
+(``clipboard-swap``).
 
 Why: the September 2025 chalk/debug hijack shipped exactly this: it wrapped fetch and
 XMLHttpRequest and the wallet provider, found addresses in responses and transactions with
@@ -53,6 +55,22 @@ _ADDRESS_LITERALS = (
     ("sol", re.compile(r"^[1-9A-HJ-NP-Za-km-z]{43,44}$")),
 )
 _MIN_ADDRESSES = 10
+CLIPBOARD_TOOLS = frozenset(
+    {
+        "pbcopy",
+        "pbpaste",
+        "xclip",
+        "xsel",
+        "wl-copy",
+        "wl-paste",
+        "clip",
+        "clip.exe",
+        "Get-Clipboard",
+        "Set-Clipboard",
+        "clipboardy",
+    }
+)
+_CLIPBOARD_APIS = (b"navigator.clipboard", b"clipboard.readText", b"clipboard.writeText")
 _HOOKED_NAMES = _XHR_METHODS | _ETHEREUM_METHODS | {"fetch", "XMLHttpRequest", "ethereum"}
 
 
@@ -95,6 +113,7 @@ class WalletHookDetector(Detector):
         self._regex_names: set[str] = set()
         self._addresses: dict[str, int] = {}
         self._replace_calls: list[Node] = []
+        self._clipboard = any(api in ctx.data for api in _CLIPBOARD_APIS)
 
     def handlers(self) -> Mapping[str, Handler | On]:
         return {
@@ -146,6 +165,8 @@ class WalletHookDetector(Detector):
 
     def on_string(self, literal: StringLiteral) -> None:
         value = literal.value
+        if value in CLIPBOARD_TOOLS:
+            self._clipboard = True
         if 25 <= len(value) <= 64:
             for chain, pattern in _ADDRESS_LITERALS:
                 if pattern.match(value):
@@ -173,6 +194,14 @@ class WalletHookDetector(Detector):
     def finish(self) -> None:
         if self._address_regex is None:
             return
+        if self._clipboard:
+            # A clipper: crypto-address patterns beside the system clipboard.
+            self.ctx.emit(
+                Capability.WALLET_HOOK,
+                self._address_regex,
+                "a crypto-address pattern beside clipboard access",
+                "clipboard-swap",
+            )
         for call in self._replace_calls:
             first = unwrap(arguments(call)[0])
             if first.type == "regex":

@@ -13,8 +13,8 @@ FS = "const fs = require('fs'); const os = require('os'); const path = require('
 @pytest.mark.parametrize(
     ("call", "detail"),
     [
-        ("fs.appendFileSync(path.join(os.homedir(), '.bashrc'), s);", "home"),
-        ("fs.writeFileSync('~/.profile', s);", "home"),
+        ("fs.appendFileSync(path.join(os.homedir(), '.bashrc'), s);", "persistence"),
+        ("fs.writeFileSync('~/.profile', s);", "persistence"),
         ("fs.writeFile(process.env.HOME + '/.x', s, cb);", "home"),
         ("fs.writeFileSync('/etc/hosts', s);", "system"),
         ("fs.writeFileSync('C:\\\\Windows\\\\System32\\\\x.dll', s);", "system"),
@@ -47,3 +47,32 @@ def test_generic_names_count_only_on_fs() -> None:
 
 def test_reads_are_not_writes() -> None:
     assert not found(FS + "fs.readFileSync('/etc/passwd'); fs.existsSync(p);", WRITE)
+
+
+def test_autostart_places_are_persistence_even_through_a_variable() -> None:
+    source = FS + (
+        "const dir = path.join(os.homedir(), '.config', 'systemd', 'user');\n"
+        "fs.writeFileSync(path.join(dir, 'x.service'), unit);\n"
+        "const plist = path.join(os.homedir(), 'Library', 'LaunchAgents', 'x.plist');\n"
+        "fs.writeFileSync(plist, body);\n"
+    )
+    assert details(source, WRITE) == {"persistence"}
+
+
+def test_rewriting_another_projects_package_json_with_an_install_hook() -> None:
+    source = FS + (
+        "function infect(dir) { const file = path.join(dir, 'package.json');\n"
+        "  m.scripts.postinstall = 'node x.js'; fs.writeFileSync(file, JSON.stringify(m)); }\n"
+    )
+    assert details(source, WRITE) == {"install-hook-injection"}
+    own = FS + "fs.writeFileSync(path.join(__dirname, 'package.json'), data);\n"
+    assert details(own, WRITE) == {"package"}
+
+
+def test_a_python_path_hook_is_persistence() -> None:
+    source = (
+        "const fs = require('fs'); const path = require('path');\n"
+        "fs.writeFileSync(path.join(dir, 'distutils-precedence-x.pth'), HOOK);\n"
+        "fs.writeFileSync(path.join(site, 'sitecustomize.py'), code);\n"
+    )
+    assert details(source, Capability.FILE_WRITE) == {"persistence"}

@@ -115,3 +115,22 @@ def test_hashes_ids_and_ordinary_base64_are_not_encoded_names() -> None:
         "const auth = 'dXNlcjpwYXNz'; const one = '68656c6c6f';\n"  # user:pass, and one word
     )
     assert not found(source, Capability.OBFUSCATION)
+
+
+def test_sensitive_names_assembled_from_pieces_or_char_codes_are_encoded_names() -> None:
+    joined = "const m = require(['child', 'process'].join('_')); m.exec('id');"
+    assert details(joined, Capability.OBFUSCATION) == {"encoded-names"}
+    codes = "const n = String.fromCharCode(101, 118, 97, 108); global[n]('1');"
+    assert details(codes, Capability.OBFUSCATION) == {"encoded-names"}
+    applied = "const n = String.fromCharCode.apply(null, [101, 120, 101, 99, 83]);"
+    assert details(applied, Capability.OBFUSCATION) == {"encoded-names"}
+
+
+def test_ordinary_joins_and_single_char_codes_are_not_encoded_names() -> None:
+    source = (
+        "const cls = ['btn', 'btn-primary'].join(' ');\n"
+        "const path = ['lib', 'index.js'].join('/');\n"
+        "const nl = String.fromCharCode(10);\n"
+        "const parts = [a, b].join('');\n"
+    )
+    assert not found(source, Capability.OBFUSCATION)

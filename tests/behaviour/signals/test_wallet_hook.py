@@ -48,3 +48,24 @@ def test_an_address_regex_with_a_long_address_list_of_two_chains() -> None:
 )
 def test_polyfills_validation_and_other_objects_are_not_hooks(source: str) -> None:
     assert not found(source, WALLET)
+
+
+def test_an_address_pattern_beside_the_clipboard_is_a_clipper() -> None:
+    clipper = (
+        "const { execSync } = require('child_process');\n"
+        "const ETH = /^0x[a-fA-F0-9]{40}$/;\n"
+        "setInterval(() => {\n"
+        "  const text = execSync('pbpaste').toString();\n"
+        "  if (ETH.test(text)) execSync('pbcopy', { input: MINE });\n"
+        "}, 500);\n"
+    )
+    assert "clipboard-swap" in details(clipper, WALLET)
+    browser = "const re = /0x[a-fA-F0-9]{40}/; navigator.clipboard.readText().then(re.test);"
+    assert "clipboard-swap" in details(browser, WALLET)
+
+
+def test_an_address_pattern_without_the_clipboard_or_a_copy_helper_without_one_is_not() -> None:
+    validator = "export const isAddress = (s) => /^0x[a-fA-F0-9]{40}$/.test(s);"
+    assert "clipboard-swap" not in details(validator, WALLET)
+    copy = "export const copy = (t) => navigator.clipboard.writeText(t);"
+    assert not found(copy, WALLET)
