@@ -78,13 +78,26 @@ def _keys(items: Iterable[Placed]) -> set[tuple[Capability, str | None]]:
     return {_key(p.signal) for p in items}
 
 
+BLOB_KINDS = frozenset({"hex-blob", "base64-blob", "escaped-string", "high-entropy-string"})
+
+
+def blob_of(signal: Signal) -> tuple[str, str] | None:
+    """(file, kind) of an encoded-blob signal, else None."""
+    if signal.capability is not Capability.OBFUSCATION or not signal.detail:
+        return None
+    kind = signal.detail.split(" ", 1)[0]
+    return (signal.file, kind) if kind in BLOB_KINDS else None
+
+
 def new_signals(old: PackageProfile | None, new: PackageProfile) -> list[Placed]:
     """The new version's signals that stand for behaviour the old version did not have.
 
     Install-time signals are compared with the old install-time code only; runtime signals (entry
     points and other shipped code) with everything the old version ran, install-time included.
     Test-zone and type-only files never count. With no old version, every runtime and install
-    signal is new.
+    signal is new. An encoded blob is new when its content is (by hash), except in a file whose
+    old version carried a blob of the same kind: an inlined worker, WebAssembly module or data
+    table rebuilt by the release, not a blob where there was none.
     """
     install = placed(new, (Zone.INSTALL,))
     runtime = placed(new, RUNTIME_ZONES)
@@ -93,7 +106,10 @@ def new_signals(old: PackageProfile | None, new: PackageProfile) -> list[Placed]
     old_install = _keys(placed(old, (Zone.INSTALL,)))
     old_any = old_install | _keys(placed(old, RUNTIME_ZONES))
     fresh = [p for p in install if _key(p.signal) not in old_install]
-    fresh += [p for p in runtime if _key(p.signal) not in old_any]
+    old_blobs = {b for p in placed(old, (Zone.INSTALL, *RUNTIME_ZONES)) if (b := blob_of(p.signal))}
+    fresh += [
+        p for p in runtime if _key(p.signal) not in old_any and blob_of(p.signal) not in old_blobs
+    ]
     return fresh
 
 

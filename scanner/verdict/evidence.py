@@ -7,12 +7,12 @@ decisions (what weighs how much) are all in :mod:`scanner.verdict.rules`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from scanner.behaviour.model import ManifestFacts, PackageProfile, Zone
+from scanner.behaviour.model import Capability, ManifestFacts, PackageProfile, Zone
 from scanner.checks.release_history import semver_key
 from scanner.pairing import ChangeKind
 from scanner.verdict.compare import Placed, new_binaries, new_signals, weighs
@@ -131,6 +131,13 @@ class Evidence:
     metadata: PackageMetadata | None = None
     unparsed: tuple[str, ...] = field(default=())
     """Files analysed with patterns only (the parser failed or the file was too big)."""
+    file_capabilities: Mapping[str, frozenset[Capability]] = field(default_factory=dict)
+    """Every capability of each file of the new version, fresh or not: whether something in a
+    file can run what a new blob holds does not depend on when that something arrived."""
+    method_changed: frozenset[str] = field(default=frozenset())
+    """Files the old version's analysis parsed and the new one read with patterns only (a bundle
+    that grew past the parse-size cap): their signals were found by another method, so a
+    difference there may be the method's, not the code's."""
 
     def fresh_in(self, *zones: Zone) -> list[Placed]:
         """The fresh signals in ``zones`` that weigh in a verdict (:func:`weighs`)."""
@@ -169,4 +176,13 @@ def gather(
         notes=tuple(notes),
         metadata=metadata,
         unparsed=tuple(path for path, f in sorted(new.files.items()) if not f.parsed),
+        file_capabilities={
+            path: frozenset(signal.capability for signal in f.signals)
+            for path, f in new.files.items()
+        },
+        method_changed=frozenset(
+            path
+            for path, f in new.files.items()
+            if not f.parsed and old is not None and path in old.files and old.files[path].parsed
+        ),
     )

@@ -3,11 +3,28 @@ and the name and history of a package new to the project."""
 
 from __future__ import annotations
 
+import re
+
 from scanner.model import Severity
 from scanner.pairing import ChangeKind
 from scanner.verdict.evidence import Evidence
 from scanner.verdict.phrases import join
 from scanner.verdict.reasons import FEW_VERSIONS, SQUAT_MAX_VERSIONS, Reason, no_history
+
+_PREBUILD = re.compile(r"^prebuilds/([a-z0-9]+-[a-z0-9_.+-]+)/[^/]+$")
+MIN_PREBUILT_PLATFORMS = 3
+
+
+def _prebuilt_platforms(paths: tuple[str, ...] | list[str]) -> int:
+    """How many platforms the added binaries cover, when every one sits in prebuildify's
+    ``prebuilds/<platform>-<arch>/`` layout; 0 otherwise."""
+    platforms = set()
+    for path in paths:
+        match = _PREBUILD.match(path)
+        if match is None:
+            return 0
+        platforms.add(match.group(1))
+    return len(platforms)
 
 
 def binaries(evidence: Evidence) -> list[Reason]:
@@ -27,6 +44,20 @@ def binaries(evidence: Evidence) -> list[Reason]:
         risky = no_history(evidence)
         severity = Severity.HIGH if risky else Severity.MEDIUM
         return [Reason(severity, f"ships native code: {shown}", "native-binary", added[0])]
+    prebuilt = _prebuilt_platforms(added)
+    if prebuilt >= MIN_PREBUILT_PLATFORMS and not evidence.had_binaries:
+        # A build pipeline that starts shipping its addon for every platform (prebuildify's
+        # prebuilds/<platform>-<arch>/ layout) is a packaging change; the rc and coa hijacks
+        # dropped one library for one system.
+        return [
+            Reason(
+                Severity.MEDIUM,
+                f"adds prebuilt native addons for {prebuilt} platforms: {shown} (the previous "
+                "version had none)",
+                "native-binary",
+                added[0],
+            )
+        ]
     severity = Severity.MEDIUM if evidence.had_binaries else Severity.HIGH
     first = "" if evidence.had_binaries else " (the previous version had none)"
     return [Reason(severity, f"adds native code {shown}{first}", "native-binary", added[0])]

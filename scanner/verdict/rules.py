@@ -14,12 +14,13 @@ Groups used below:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from scanner.behaviour.model import Capability as C
 from scanner.behaviour.model import Zone
 from scanner.model import Severity
 from scanner.pairing import ChangeKind
-from scanner.verdict.compare import Placed
+from scanner.verdict.compare import Placed, blob_of
 from scanner.verdict.evidence import Bump, Evidence
 from scanner.verdict.install_rules import install_time
 from scanner.verdict.package_rules import binaries, notes, package_metadata
@@ -41,6 +42,8 @@ __all__ = ["RULES", "Reason", "decide"]
 
 LOADERS = frozenset({C.DYNAMIC_CODE, C.COMPUTED_REQUIRE})
 """Ways code runs what it did not ship: built strings, modules loaded by computed names."""
+EXECUTION = frozenset({C.DECODE, C.DECODED_EXEC, C.DECIPHER, C.PROCESS_SPAWN})
+"""What turns a blob into behaviour: decoding it, decrypting it, running it."""
 
 
 _WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap", "clipboard-swap"})
@@ -192,8 +195,20 @@ def obfuscation(evidence: Evidence) -> list[Reason]:
             names = any(h.signal.detail == "encoded-names" for h in hidden)
             severity = Severity.HIGH if risky or names else Severity.MEDIUM
             hidden += pick(items, risky)
-        else:
+        elif any(blob_of(h.signal) is None for h in hidden):
+            # Obfuscator output, escaped strings and names written encoded are code made
+            # unreadable on purpose: newly in an entry point, that is how the chalk/debug
+            # payload looked.
             severity = Severity.HIGH
+        else:
+            # Only an encoded blob (a packed data table, an inlined worker or stylesheet): it
+            # hides something only if something in the file decodes or runs it.
+            file = hidden[0].signal.file
+            runs = evidence.file_capabilities.get(file, frozenset()) & (
+                LOADERS | CHANNELS | EXECUTION
+            )
+            severity = Severity.HIGH if runs else Severity.MEDIUM
+            hidden += pick(items, runs)
         found.append(
             reason(severity, "obfuscation", f"{place(Zone.ENTRY)} {describe(hidden)}", hidden)
         )
@@ -362,7 +377,26 @@ RULES: tuple[Callable[[Evidence], list[Reason]], ...] = (
 )
 
 
+def comparable(found: list[Reason], evidence: Evidence) -> list[Reason]:
+    """At most medium for a reason about a file the old version's analysis parsed and the new
+    one could only read with text patterns: patterns see more than the parser (a method named
+    ``fetch``, a word in a string), so what looks new there may be the method. The reason says
+    so; the file stays listed as analysed with patterns only."""
+    changed = evidence.method_changed
+    return [
+        replace(
+            r,
+            severity=Severity.MEDIUM,
+            text=f"{r.text} (read with text patterns only, where the previous version's file "
+            "was parsed: part of the difference may be the method)",
+        )
+        if r.severity > Severity.MEDIUM and r.file in changed
+        else r
+        for r in found
+    ]
+
+
 def decide(evidence: Evidence) -> list[Reason]:
     """Every reason the rules find, most severe first."""
-    found = [reason for rule in RULES for reason in rule(evidence)]
+    found = comparable([reason for rule in RULES for reason in rule(evidence)], evidence)
     return sorted(found, key=lambda r: -r.severity)

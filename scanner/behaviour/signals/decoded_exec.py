@@ -8,13 +8,15 @@ function), and one level of function call (``run(decoded)`` where ``run`` passes
 ``eval``). When it reaches an argument of a sink it emits ``decoded-exec`` with ``detail`` naming
 the sink: ``eval``, ``Function``, ``vm``, ``vm.Script``, ``module._compile``, ``require``,
 ``import`` or ``child_process``; the evidence says what was decoded and through which function.
+Bytes handed to ``WebAssembly`` are not followed: they run sandboxed and come out as a module.
 
 Why: decoding something and running it is what packed payloads do and what ordinary code almost
 never does (flatmap-stream deciphered its payload and ran it with ``module._compile``; the
 common loader shape is ``eval(atob('...'))`` or ``require(Buffer.from('...','hex').toString())``).
 
 Ignores: data flow through object properties, arrays, closures over several functions, and names
-reused in different scopes (names are matched file-wide, which can over-report in a file that
+reused in different scopes (a variable declared in a function is followed inside that function;
+module-level names and functions are matched file-wide, which can over-report in a file that
 reuses a short name; it does not follow more than one call level). Deliberately simple: the
 signal is for the loader shapes above, not general taint tracking.
 """
@@ -110,7 +112,7 @@ class DecodedExecDetector(Detector):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self._queue: list[_Work] = []
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: set[tuple[str, str, tuple[int, int] | None]] = set()
 
     def finish(self) -> None:
         if not self.ctx.decoded or self.ctx.root is None:
@@ -161,7 +163,7 @@ class DecodedExecDetector(Detector):
         return self._is_literal(first)
 
     def _enqueue(self, work: _Work) -> None:
-        key = (work.kind, work.name)
+        key = (work.kind, work.name, work.scope)
         if work.name and key not in self._seen:
             self._seen.add(key)
             self._queue.append(work)
@@ -177,6 +179,11 @@ class DecodedExecDetector(Detector):
             kind = parent.type
             if kind == "arguments" and parent.parent is not None:
                 call = parent.parent
+                if _is_webassembly(ctx, call):
+                    # Bytes compiled as WebAssembly (es-module-lexer, cjs-module-lexer inline
+                    # theirs in base64) run sandboxed, with only the imports the code gives
+                    # them: what comes out is a module, not decoded code.
+                    return
                 sink = sink_kind(ctx, call)
                 if sink is not None:
                     how = f"{source} reaches {sink}" + (f" through {via}()" if via else "")
@@ -193,7 +200,8 @@ class DecodedExecDetector(Detector):
                 if _is_field(parent, "value", current):
                     target = parent.child_by_field_name("name")
                     if target is not None and target.type == "identifier":
-                        self._enqueue(_Work("name", ctx.text(target), source, via))
+                        scope = _function_scope(parent)
+                        self._enqueue(_Work("name", ctx.text(target), source, via, scope))
                 return
             if kind == "assignment_expression":
                 left = parent.child_by_field_name("left")
@@ -202,7 +210,9 @@ class DecodedExecDetector(Detector):
                     and left is not None
                     and left.type == "identifier"
                 ):
-                    self._enqueue(_Work("name", ctx.text(left), source, via))
+                    assigned = ctx.text(left)
+                    scope = _declaring_scope(ctx, parent, assigned)
+                    self._enqueue(_Work("name", assigned, source, via, scope))
                 return
             if (
                 kind == "arrow_function"
@@ -286,6 +296,44 @@ class DecodedExecDetector(Detector):
             if len(found) >= _MAX_USES:
                 break
         return found
+
+
+def _is_webassembly(ctx: FileContext, call: Node) -> bool:
+    function = call.child_by_field_name(
+        "constructor" if call.type == "new_expression" else "function"
+    )
+    return function is not None and ctx.text(function).startswith("WebAssembly.")
+
+
+def _function_scope(declarator: Node) -> tuple[int, int] | None:
+    """The byte range of the function a variable is declared in (``None`` at module level).
+    Minifiers reuse one-letter names in every function: a ``const Q`` holding decoded data in
+    one function says nothing about the ``Q`` of the next."""
+    function = enclosing(declarator, FUNCTION_TYPES)
+    if function is None:
+        return None
+    return (function.start_byte, function.end_byte)
+
+
+def _declaring_scope(ctx: FileContext, node: Node, name: str) -> tuple[int, int] | None:
+    """The byte range of the innermost function around ``node`` that declares ``name`` (as a
+    parameter, or with const/let/var, destructuring included), or ``None`` for a module-level
+    name: ``code = Buffer.from(code, 'base64')`` in one function reassigns that function's
+    ``code``, not every ``code`` in the file."""
+    declared = re.compile(
+        rb"\b(?:const|let|var)\s+(?:[{\[][^}\]]{0,400}?)?(?<![\w$])"
+        + re.escape(name.encode())
+        + rb"(?![\w$])"
+    )
+    function = enclosing(node, FUNCTION_TYPES)
+    while function is not None:
+        body = function.child_by_field_name("body")
+        if name in parameter_names(function, ctx.data) or (
+            body is not None and declared.search(ctx.data, body.start_byte, body.end_byte)
+        ):
+            return (function.start_byte, function.end_byte)
+        function = enclosing(function, FUNCTION_TYPES)
+    return None
 
 
 def _is_field(parent: Node, field: str, child: Node) -> bool:

@@ -71,3 +71,43 @@ def test_decoding_and_running_unrelated_values_is_not_decoded_exec(source: str) 
 def test_found_by_pattern_in_a_file_over_the_cap() -> None:
     analysis = analyse("eval(atob('Y29uc29sZQ=='));", max_parse_bytes=4)
     assert {s.detail for s in analysis.signals if s.capability is EXEC} == {"eval"}
+
+
+def test_a_short_name_reused_in_another_function_does_not_carry_decoded_data() -> None:
+    # cjs-module-lexer's shape: a WebAssembly module decoded into a local Q in one function,
+    # and an unrelated Q in another function passed to a helper that evaluates string literals.
+    source = (
+        "function g(){const A='AGFzbQEAAAAB';return Buffer.from(A,'base64')}\n"
+        "async function init(){const Q=await WebAssembly.compile(g());return Q}\n"
+        "function B(A){try{return (0,eval)(A)}catch{}}\n"
+        "function parse(s){const Q=s.slice(1,4);return B(Q)}\n"
+    )
+    assert not found(source, Capability.DECODED_EXEC)
+    # Within one function the flow is still followed.
+    loader = "function run(){const Q=Buffer.from(p,'base64').toString();return eval(Q)}\n"
+    assert found(loader, Capability.DECODED_EXEC)
+
+
+def test_bytes_compiled_as_webassembly_are_not_followed_into_the_instance() -> None:
+    # es-module-lexer's shape: the instance's exports are used everywhere, one of them next to
+    # an eval of string literals.
+    source = (
+        "const C=()=>Buffer.from('AGFzbQEAAAAB','base64');let E;\n"
+        "const initSync=()=>{const A=new WebAssembly.Module(C());E=new WebAssembly.Instance(A)};\n"
+        "function s(A){try{return(0,eval)(A)}catch(A){}}\n"
+        "function parse(){const w=E.es();return s(w)}\n"
+    )
+    assert not found(source, Capability.DECODED_EXEC)
+
+
+def test_a_parameter_reassigned_with_decoded_data_stays_in_its_function() -> None:
+    # vitest's shape: a data: URI decoded into the function's own `code`, and a module
+    # loader elsewhere compiling a file's `code`.
+    source = (
+        "function parseDataUri(uri){let {code} = match(uri);\n"
+        "  code = Buffer.from(code, 'base64').toString(); return {code};}\n"
+        "const requireJs = (m, filename) => {const code = read(filename); m._compile(code);};\n"
+    )
+    assert not found(source, Capability.DECODED_EXEC)
+    same = "function run(code){code = Buffer.from(code, 'base64').toString(); eval(code);}\n"
+    assert found(same, Capability.DECODED_EXEC)

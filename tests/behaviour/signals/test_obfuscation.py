@@ -7,7 +7,14 @@ import random
 import pytest
 
 from scanner.behaviour.model import Capability
-from scanner.behaviour.signals.obfuscation import blob_kind, entropy, literal_digest
+from scanner.behaviour.signals.obfuscation import (
+    ENTROPY_THRESHOLD,
+    READABLE_SHARE,
+    blob_kind,
+    entropy,
+    literal_digest,
+    readable_share,
+)
 
 from ..snippets import analyse, details, found
 
@@ -134,3 +141,29 @@ def test_ordinary_joins_and_single_char_codes_are_not_encoded_names() -> None:
         "const parts = [a, b].join('');\n"
     )
     assert not found(source, Capability.OBFUSCATION)
+
+
+def test_messages_joined_line_by_line_are_prose_not_encoded_names() -> None:
+    source = (
+        "console.warn(['typescript-eslint does not support this TypeScript version.',\n"
+        "  'Please see https://example.test/process for the supported range.'].join('\\n'));\n"
+        "const hint = ['run', 'exec', 'from', 'the', 'http', 'client'].join(' ');\n"
+    )
+    assert not found(source, Capability.OBFUSCATION)
+    hidden = "const c = ['/usr/bin/cu', 'rl -s x'].join('');"
+    assert details(hidden, Capability.OBFUSCATION) == {"encoded-names"}
+
+
+def test_minified_code_and_css_kept_in_strings_are_not_high_entropy_blobs() -> None:
+    script = (
+        "$RV=function(B,g){function h(a,c){var e=a.getAttribute(c);return e?JSON.parse(e):null}"
+        "for(var k=document.querySelectorAll('[data-rsc]'),l=0;l<k.length;l++){var m=k[l];"
+        "m.parentNode.removeChild(m);$RT=performance.now();g(h(m,'data-x'),B)}};"
+    ) * 3
+    # Past the entropy threshold, as React's inline scripts are: only the words save it.
+    assert entropy(script) >= ENTROPY_THRESHOLD
+    assert blob_kind(script, script) is None
+    css = ":root{--fc-small-font-size:.85em;--fc-page-bg-color:#FFF}.fc-icon{display:inline-block}"
+    assert readable_share(css) > READABLE_SHARE > readable_share(_random_text(600))
+    packed = _random_text(600)
+    assert blob_kind(packed, packed) == "high-entropy-string"

@@ -1,10 +1,13 @@
-"""Rules added from the held-out stand-ins: persistence, worms, download-and-run, environment
-harvests, credential sweeps and clipboard clippers (scanner/verdict/rules.py)."""
+"""Rules as calibrated on the held-out stand-ins (persistence, worms, download-and-run,
+environment harvests, credential sweeps, clipboard clippers) and on the false alarms of real
+upgrade pull requests (blobs, files past the parse cap) (scanner/verdict/rules.py)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from scanner.behaviour.model import Capability as C
-from scanner.behaviour.model import Zone
+from scanner.behaviour.model import PackageProfile, Zone
 from scanner.model import Severity
 from scanner.verdict import PackageMetadata, Verdict, judge
 from tests.verdict.profiles import profile
@@ -112,3 +115,72 @@ def test_inline_python_that_fetches_code_in_an_install_script_is_a_download() ->
     assert "install-inline-download" in _rules(verdict)
     harmless = profile({"index.js": []}, scripts={"postinstall": "python3 -c 'import sys'"})
     assert judge("pkg", "0.9.3", "0.9.4", PLAIN, harmless).severity is Severity.MEDIUM
+
+
+def _read_with_patterns(built: PackageProfile, path: str) -> PackageProfile:
+    files = dict(built.files)
+    files[path] = dataclasses.replace(files[path], parsed=False, note="over the parse-size cap")
+    return dataclasses.replace(built, files=files)
+
+
+def test_a_bundle_that_grew_past_the_parse_cap_is_not_judged_high_on_pattern_differences() -> None:
+    old = profile({"dist/bundle.min.js": [(C.DYNAMIC_CODE, 9, "Function")]})
+    grown = _read_with_patterns(
+        profile({"dist/bundle.min.js": [(C.DYNAMIC_CODE, 9, "Function"), (C.NETWORK, 24755)]}),
+        "dist/bundle.min.js",
+    )
+    verdict = judge("terser", "5.36.0", "5.36.1", old, grown)
+    assert verdict.severity is Severity.MEDIUM
+    assert "read with text patterns only" in verdict.summary
+    # Both versions read with patterns: the comparison is like with like and keeps its weight.
+    both = judge(
+        "terser", "5.36.0", "5.36.1", _read_with_patterns(old, "dist/bundle.min.js"), grown
+    )
+    assert both.severity is Severity.HIGH
+
+
+def _blob(kind: str, digest: str) -> tuple[C, int, str]:
+    return (C.OBFUSCATION, 4, f"{kind} sha256:{digest}")
+
+
+def test_a_packed_data_blob_alone_in_an_entry_point_is_medium_beside_a_decoder_high() -> None:
+    table = profile({"dist/decode-data.js": [_blob("high-entropy-string", "64c89bc3e3cb99b7")]})
+    verdict = judge("entities", "4.5.0", "4.5.1", PLAIN, table)
+    assert verdict.severity is Severity.MEDIUM
+    decoded = profile(
+        {"index.js": [_blob("base64-blob", "aa11"), (C.DECODE, 6, "base64"), (C.DYNAMIC_CODE, 7)]}
+    )
+    assert judge("pkg", "1.0.0", "1.0.1", PLAIN, decoded).severity is Severity.HIGH
+    # Code made unreadable on purpose needs nothing beside it.
+    obfuscated = profile({"index.js": [(C.OBFUSCATION, 1, "obfuscator-identifiers")]})
+    assert judge("pkg", "1.0.0", "1.0.1", PLAIN, obfuscated).severity is Severity.HIGH
+
+
+def test_a_blob_rebuilt_where_the_old_version_had_one_of_its_kind_is_not_new() -> None:
+    def worker(digest: str) -> PackageProfile:
+        return profile(
+            {"dist/zip.js": [_blob("base64-blob", digest), (C.DYNAMIC_CODE, 9, "Function")]}
+        )
+
+    assert judge("zip", "2.7.53", "2.7.54", worker("447f"), worker("959a")).severity is (
+        Severity.INFO
+    )
+    # A blob of that kind where the old file had none is new, and beside a loader it is high.
+    plain = profile({"dist/zip.js": [(C.DYNAMIC_CODE, 9, "Function")]})
+    assert judge("zip", "2.7.53", "2.7.54", plain, worker("959a")).severity is Severity.HIGH
+
+
+def test_prebuilt_addons_for_many_platforms_are_medium_but_one_dropped_library_is_high() -> None:
+    platforms = ("linux-x64", "linux-arm64", "darwin-arm64", "win32-x64")
+    prebuilt = profile({"index.js": []}, binaries=[f"prebuilds/{p}/addon.node" for p in platforms])
+    verdict = judge("bare-path", "3.0.1", "3.1.3", PLAIN, prebuilt)
+    assert verdict.severity is Severity.MEDIUM
+    assert "prebuilt native addons for 4 platforms" in verdict.summary
+    dropped = profile({"index.js": []}, binaries=["compile.dll"])
+    assert judge("rc", "1.2.8", "1.2.9", PLAIN, dropped).severity is Severity.HIGH
+    # Two platforms in the layout, or one binary outside it, is not a build pipeline's output.
+    mixed = profile(
+        {"index.js": []},
+        binaries=["prebuilds/linux-x64/a.node", "prebuilds/win32-x64/a.node", "lib/x.so"],
+    )
+    assert judge("pkg", "1.0.0", "1.1.0", PLAIN, mixed).severity is Severity.HIGH
