@@ -511,6 +511,8 @@ def main() -> None:
     except MemoryError:
         # Readers name the file they were reading; this is a later stage that outgrew the
         # ceiling on what they accepted: still an input too big for this run, not a bug.
+        if os.environ.get("DEPSCAN_DEBUG"):
+            raise
         _fail(f"{input_names()}: {OUT_OF_MEMORY}", EXIT_ERROR)
     except (KeyboardInterrupt, typer.Abort):
         _fail("interrupted", 130)

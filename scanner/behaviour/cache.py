@@ -27,6 +27,8 @@ from scanner.behaviour.model import (
     Signal,
     Zone,
 )
+from scanner.errors import DepscanError
+from scanner.untrusted import loads, read_file
 
 CACHE_FORMAT = 2
 """Bump whenever the JSON shape changes. A change to the analysis itself (a signal, a zone rule)
@@ -238,13 +240,12 @@ class ProfileCache:
         path = self._path(integrity)
         if path is None:
             return None
+        # The bounded reader reads what fstat says is there (a read of the size cap would
+        # reserve the cap's worth of memory per thread) and refuses FIFOs and devices.
         try:
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_ENTRY_BYTES + 1)
-            if len(raw) > MAX_ENTRY_BYTES:
-                return None
-            data = json.loads(raw)
-        except (OSError, ValueError, RecursionError):
+            raw = read_file(path, max_bytes=MAX_ENTRY_BYTES, what="profile cache entry")
+            data = loads(raw, subject=str(path))
+        except DepscanError:
             return None
         return profile_from_json(data) if isinstance(data, dict) else None
 

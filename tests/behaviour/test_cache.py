@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,12 @@ def test_fingerprint_follows_the_analysis_source() -> None:
     fingerprint = cache_module.analysis_fingerprint()
     assert len(fingerprint) == 16 and fingerprint == cache_module.analysis_fingerprint()
     assert cache_module.entry_format().endswith(fingerprint)
+
+
+def test_a_fifo_in_place_of_an_entry_is_ignored_without_waiting(tmp_path: Path) -> None:
+    cache = ProfileCache(tmp_path)
+    cache.put(INTEGRITY, profile_archive(_archive()))
+    [entry] = (tmp_path / CACHE_FOLDER).glob("*.json")
+    entry.unlink()
+    os.mkfifo(entry)  # a plain open() of a FIFO with no writer blocks forever
+    assert cache.get(INTEGRITY) is None
