@@ -1,0 +1,83 @@
+"""Extract the second held-out set (technique.json "holdout_set": 2) from a whole stand-in run.
+
+The runner has no filter for a held-out set, so the set was measured inside a full stand-in run
+(holdout2-all-standins.json) and this script writes its per-technique table:
+``.venv/bin/python benchmarks/detection/results/holdout2-table.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STANDINS = HERE.parent / "standins"
+RANKS = ["critical", "high", "medium", "low", "info", None]
+
+
+def _set_two() -> list[str]:
+    ids = []
+    for spec_path in sorted(STANDINS.glob("*/technique.json")):
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        if spec.get("holdout_set") == 2:
+            ids.append(str(spec["id"]))
+    return ids
+
+
+def _rules(reasons: list[str]) -> str:
+    found = [r for r in reasons if not r.startswith("summary:")]
+    return "<br>".join(r.replace("|", "\\|") for r in found) or "(none)"
+
+
+def main() -> None:
+    run = json.loads((HERE / "holdout2-all-standins.json").read_text(encoding="utf-8"))
+    ids = _set_two()
+    rows = {i: run["techniques"][i] for i in ids}
+    at_least = {
+        form: {
+            level: sum(
+                1
+                for r in rows.values()
+                if r[form] is not None and RANKS.index(r[form]) <= RANKS.index(level)
+            )
+            for level in ("critical", "high", "medium", "low")
+        }
+        for form in ("update", "new")
+    }
+    (HERE / "holdout2-verdict-main.json").write_text(
+        json.dumps({"command": run["command"], "techniques": rows, "at_least": at_least}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
+    lines = [
+        "# Second held-out set (holdout_set 2): verdict on main",
+        "",
+        f"Measured once, after all 15 stand-ins were written and committed: `{run['command']}`",
+        "(the runner cannot filter a held-out set, so the whole stand-in set was judged;",
+        'this table keeps the 15 techniques whose technique.json has `"holdout_set": 2`), then',
+        "`.venv/bin/python benchmarks/detection/results/holdout2-table.py`.",
+        "",
+        "| form | n | critical | high or worse | medium or worse | low or worse |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for form in ("update", "new"):
+        c = at_least[form]
+        lines.append(
+            f"| {form} | {len(ids)} | {c['critical']} | {c['high']} | {c['medium']} | {c['low']} |"
+        )
+    lines += [
+        "",
+        "| technique | as update | as new package"
+        " | update: rule ids / reasons | new: rule ids / reasons |",
+        "|---|---|---|---|---|",
+    ]
+    for i, r in rows.items():
+        lines.append(
+            f"| `{i}` | {r['update'] or 'none'} | {r['new'] or 'none'}"
+            f" | {_rules(r['update_reasons'])} | {_rules(r['new_reasons'])} |"
+        )
+    (HERE / "holdout2-verdict-main.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
