@@ -29,8 +29,13 @@ def _rules(reasons: list[str]) -> str:
     return "<br>".join(r.replace("|", "\\|") for r in found) or "(none)"
 
 
-def main() -> None:
-    run = json.loads((HERE / "holdout2-all-standins.json").read_text(encoding="utf-8"))
+def main(argv: list[str]) -> None:
+    """``holdout2-table.py [RUN.json [OUTPUT-STEM [TITLE]]]``: the run to read (default the
+    blind run on main) and where to write the table."""
+    source = Path(argv[0]) if argv else HERE / "holdout2-all-standins.json"
+    stem = argv[1] if len(argv) > 1 else "holdout2-verdict-main"
+    title = argv[2] if len(argv) > 2 else "verdict on main"
+    run = json.loads(source.read_text(encoding="utf-8"))
     ids = _set_two()
     rows = {i: run["techniques"][i] for i in ids}
     at_least = {
@@ -44,13 +49,13 @@ def main() -> None:
         }
         for form in ("update", "new")
     }
-    (HERE / "holdout2-verdict-main.json").write_text(
+    (HERE / f"{stem}.json").write_text(
         json.dumps({"command": run["command"], "techniques": rows, "at_least": at_least}, indent=1)
         + "\n",
         encoding="utf-8",
     )
     lines = [
-        "# Second held-out set (holdout_set 2): verdict on main",
+        f"# Second held-out set (holdout_set 2): {title}",
         "",
         f"Measured once, after all 15 stand-ins were written and committed: `{run['command']}`",
         "(the runner cannot filter a held-out set, so the whole stand-in set was judged;",
@@ -76,8 +81,10 @@ def main() -> None:
             f"| `{i}` | {r['update'] or 'none'} | {r['new'] or 'none'}"
             f" | {_rules(r['update_reasons'])} | {_rules(r['new_reasons'])} |"
         )
-    (HERE / "holdout2-verdict-main.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (HERE / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])
