@@ -49,11 +49,20 @@ EXECUTION = frozenset({C.DECODE, C.DECODED_EXEC, C.DECIPHER, C.PROCESS_SPAWN})
 _WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap", "clipboard-swap"})
 
 
+def _network_library(evidence: Evidence) -> bool:
+    """Whether the old version already reached the network: the new version has network code
+    and none of it is new."""
+    has_network = any(C.NETWORK in caps for caps in evidence.file_capabilities.values())
+    fresh_network = any(p.signal.capability is C.NETWORK for p in evidence.fresh)
+    return has_network and not fresh_network
+
+
 def browser_hooks(evidence: Evidence) -> list[Reason]:
     """Form skimmers and wallet hijacks (the September 2025 chalk/debug payload swapped wallet
     addresses in fetch/XMLHttpRequest responses and hooked window.ethereum). In a package new to
-    the project, a replaced fetch or XMLHttpRequest alone is what instrumentation and framework
-    polyfills do; a wallet hook, an address swap or a skimmer is not."""
+    the project, or in an update of a package that always reached the network, a replaced fetch
+    or XMLHttpRequest alone is what instrumentation, polyfills and HTTP clients do; a wallet
+    hook, an address swap or a skimmer is not."""
     found: list[Reason] = []
     for items in by_file(evidence.fresh_in(Zone.ENTRY, Zone.OTHER, Zone.INSTALL)).values():
         caps = capabilities(items)
@@ -64,7 +73,9 @@ def browser_hooks(evidence: Evidence) -> list[Reason]:
         strong = any(
             h.signal.capability is C.SKIMMER or h.signal.detail in _WALLET_HOOKS for h in hooks
         )
-        if evidence.kind is ChangeKind.NEW and not strong:
+        if not strong and (evidence.kind is ChangeKind.NEW or _network_library(evidence)):
+            # An HTTP library that starts installing its own fetch (undici 7's install()) is
+            # doing its job; chalk had no network code before its hijack replaced fetch.
             severity = Severity.MEDIUM
         elif sends or C.OBFUSCATION in caps:
             severity = Severity.CRITICAL if strong else Severity.HIGH

@@ -184,3 +184,17 @@ def test_prebuilt_addons_for_many_platforms_are_medium_but_one_dropped_library_i
         binaries=["prebuilds/linux-x64/a.node", "prebuilds/win32-x64/a.node", "lib/x.so"],
     )
     assert judge("pkg", "1.0.0", "1.1.0", PLAIN, mixed).severity is Severity.HIGH
+
+
+def test_an_http_library_installing_its_own_fetch_is_medium_but_a_new_fetch_hook_is_high() -> None:
+    client = profile({"index.js": [(C.NETWORK, 3, "https")]})
+    installs = profile(
+        {"index.js": [(C.NETWORK, 3, "https"), (C.WALLET_HOOK, 222, "fetch-override")]}
+    )
+    assert judge("undici", "6.26.0", "7.30.2", client, installs).severity is Severity.MEDIUM
+    # chalk had no network code: a replaced fetch is the hijack's first step.
+    hooked = profile({"index.js": [(C.WALLET_HOOK, 1, "fetch-override")]})
+    assert judge("chalk", "5.6.0", "5.6.1", PLAIN, hooked).severity is Severity.HIGH
+    # A wallet hook stays high whatever the package did before.
+    wallet = profile({"index.js": [(C.NETWORK, 3, "https"), (C.WALLET_HOOK, 9, "ethereum-hook")]})
+    assert judge("undici", "6.26.0", "7.30.2", client, wallet).severity is Severity.HIGH
