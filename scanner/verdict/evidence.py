@@ -15,7 +15,7 @@ from enum import StrEnum
 from scanner.behaviour.model import Capability, ManifestFacts, PackageProfile, Zone
 from scanner.checks.release_history import semver_key
 from scanner.pairing import ChangeKind
-from scanner.verdict.compare import Placed, new_binaries, new_signals, weighs
+from scanner.verdict.compare import RUNTIME_ZONES, Placed, new_binaries, new_signals, weighs
 from scanner.verdict.notes import Note
 
 RUN_ON_INSTALL = ("preinstall", "install", "postinstall")
@@ -132,8 +132,9 @@ class Evidence:
     unparsed: tuple[str, ...] = field(default=())
     """Files analysed with patterns only (the parser failed or the file was too big)."""
     file_capabilities: Mapping[str, frozenset[Capability]] = field(default_factory=dict)
-    """Every capability of each file of the new version, fresh or not: whether something in a
-    file can run what a new blob holds does not depend on when that something arrived."""
+    """Every capability of each shipped file of the new version (tests and type declarations
+    left out), fresh or not: whether something in a file can run what a new blob holds does not
+    depend on when that something arrived."""
     method_changed: frozenset[str] = field(default=frozenset())
     """Files the old version's analysis parsed and the new one read with patterns only (a bundle
     that grew past the parse-size cap): their signals were found by another method, so a
@@ -179,6 +180,7 @@ def gather(
         file_capabilities={
             path: frozenset(signal.capability for signal in f.signals)
             for path, f in new.files.items()
+            if new.zones.get(path, Zone.OTHER) in (Zone.INSTALL, *RUNTIME_ZONES)
         },
         method_changed=frozenset(
             path

@@ -198,3 +198,14 @@ def test_an_http_library_installing_its_own_fetch_is_medium_but_a_new_fetch_hook
     # A wallet hook stays high whatever the package did before.
     wallet = profile({"index.js": [(C.NETWORK, 3, "https"), (C.WALLET_HOOK, 9, "ethereum-hook")]})
     assert judge("undici", "6.26.0", "7.30.2", client, wallet).severity is Severity.HIGH
+
+
+def test_network_code_in_tests_does_not_make_a_package_a_network_library() -> None:
+    tested = profile(
+        {"index.js": [], "test/server.js": [(C.NETWORK, 2)]}, {"test/server.js": Zone.TEST}
+    )
+    hooked = profile(
+        {"index.js": [(C.WALLET_HOOK, 1, "fetch-override")], "test/server.js": [(C.NETWORK, 2)]},
+        {"test/server.js": Zone.TEST},
+    )
+    assert judge("chalk", "5.6.0", "5.6.1", tested, hooked).severity is Severity.HIGH
