@@ -8,7 +8,9 @@ from scanner.behaviour.signals.native_binary import native_kind
 
 TYPE_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 CODE_SUFFIXES = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
-SHELL_SUFFIXES = (".sh", ".bash", ".bat", ".cmd", ".ps1")
+SHELL_SUFFIXES = (".sh", ".bash", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".wsf", ".hta")
+"""Scripts read with text patterns: shell, batch, PowerShell and Windows Script Host files
+(VBScript droppers started by ``wscript`` from an install script)."""
 _JS_INTERPRETERS = (b"node", b"bun", b"deno", b"tsx", b"ts-node")
 _SHELLS = (b"/sh", b"bash", b"zsh", b"dash", b" sh")
 MINIFIED_MIN_BYTES = 1024

@@ -51,6 +51,9 @@ SHELL_SIGNAL = SignalSpec(
             rb"(?i)\b(?:DownloadString|DownloadFile|UploadFile|iwr|Invoke-RestMethod|irm)\b",
             "powershell",
         ),
+        # Windows Script Host decoding base64 through an XML node into a binary stream: how
+        # VBScript droppers turn a bundled text file into an executable.
+        fixed(Capability.DECODE, rb"(?i)\bbin\.base64\b", "base64"),
         # Spyware: keystrokes polled or hooked, the screen captured.
         fixed(
             Capability.CREDENTIAL_ACCESS,
@@ -89,7 +92,7 @@ SHELL_SIGNAL = SignalSpec(
         fixed(Capability.FILE_WRITE, rb"(?i)\bschtasks(?:\.exe)?\s+/create\b", "persistence"),
         fixed(
             Capability.FILE_WRITE,
-            rb"(?i)(?:\breg(?:\.exe)?\s+add|New-ItemProperty)\b[^\n]*CurrentVersion\\+Run",
+            rb"(?i)(?:\breg(?:\.exe)?\s+add|New-ItemProperty|\.RegWrite)\b[^\n]*CurrentVersion\\+Run",
             "persistence",
         ),
         fixed(Capability.FILE_WRITE, rb"(?i)\bsystemctl\s+--user\s+enable\b", "persistence"),

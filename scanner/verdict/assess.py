@@ -22,9 +22,11 @@ from scanner.timestamps import parse_time
 from scanner.verdict import PackageMetadata, Verdict, downgrade, judge
 from scanner.verdict.dependencies import AdvisoryLookup, PackumentLookup, dependency_notes
 from scanner.verdict.manifest import (
+    binary_host_notes,
     dependency_changes,
     entry_point_notes,
     manifest_confusion_notes,
+    new_package_bin_notes,
 )
 from scanner.verdict.notes import Note
 from scanner.verdict.similar_names import similar_popular_name
@@ -124,6 +126,9 @@ def manifest_notes(
     notes: list[Note] = []
     if old is not None:
         notes += entry_point_notes(old_manifest or {}, manifest, old.files.keys(), package_json)
+        notes += binary_host_notes(old_manifest or {}, manifest, package_json)
+    else:
+        notes += new_package_bin_notes(manifest, package_json)
     notes += dependency_notes(
         dependency_changes(old_manifest, manifest),
         package_json,

@@ -168,10 +168,7 @@ def entry_point_notes(
     old_bin, new_bin = normalized_bin(old), normalized_bin(new)
     changed = {k: v for k, v in new_bin.items() if old_bin.get(k) != v}
     if changed:
-        own = str(new.get("name") or "").rsplit("/", 1)[-1]
-        shadowing = sorted(
-            k for k in changed if k in SHADOWED_COMMANDS and k != own and k not in old_bin
-        )
+        shadowing = _shadowing(new, [k for k in changed if k not in old_bin])
         shown = ", ".join(f"{k} -> {v}" for k, v in sorted(changed.items()))
         notes.append(
             Note(
@@ -189,6 +186,62 @@ def entry_point_notes(
             )
         )
     return notes
+
+
+def _shadowing(new: Mapping[str, object], names: Collection[str]) -> list[str]:
+    own = str(new.get("name") or "").rsplit("/", 1)[-1]
+    return sorted(k for k in names if k in SHADOWED_COMMANDS and k != own)
+
+
+def new_package_bin_notes(new: Mapping[str, object], package_json: bytes = b"") -> list[Note]:
+    """A package new to the project whose bin is named like a system command it is not named
+    after: installed, it runs instead of that command in every script of the project."""
+    shadowing = _shadowing(new, normalized_bin(new))
+    if not shadowing:
+        return []
+    return [
+        Note(
+            "bin-changed",
+            Severity.HIGH,
+            "package.json",
+            key_line(package_json, "bin"),
+            f"bin {', '.join(shadowing)} shadows the system command for every script of the "
+            "project",
+        )
+    ]
+
+
+def _binary_host(manifest: Mapping[str, object]) -> str | None:
+    binary = manifest.get("binary")
+    host = binary.get("host") if isinstance(binary, dict) else None
+    if not isinstance(host, str) or not host.strip():
+        return None
+    from scanner.registry.url import parse_url
+
+    try:
+        return parse_url(host.strip()).host
+    except ValueError:
+        return host.strip()
+
+
+def binary_host_notes(
+    old: Mapping[str, object], new: Mapping[str, object], package_json: bytes = b""
+) -> list[Note]:
+    """A prebuilt-binary host (node-pre-gyp's ``binary.host``) that moves to another server:
+    the install step then downloads and loads a native addon the tarball does not contain, from
+    a server the old version never used, and no line of code changes."""
+    before, after = _binary_host(old), _binary_host(new)
+    if before is None or after is None or before == after:
+        return []
+    return [
+        Note(
+            "binary-host-changed",
+            Severity.HIGH,
+            "package.json",
+            key_line(package_json, "binary", "host"),
+            f"the prebuilt binary the install step downloads now comes from {after} (was {before})",
+        )
+    ]
 
 
 def dependency_changes(

@@ -47,6 +47,7 @@ EXECUTION = frozenset({C.DECODE, C.DECODED_EXEC, C.DECIPHER, C.PROCESS_SPAWN})
 
 
 _WALLET_HOOKS = frozenset({"ethereum-hook", "address-swap", "clipboard-swap"})
+_OVERRIDES = frozenset({"fetch-override", "xhr-override"})
 
 
 def _network_library(evidence: Evidence) -> bool:
@@ -73,7 +74,10 @@ def browser_hooks(evidence: Evidence) -> list[Reason]:
         strong = any(
             h.signal.capability is C.SKIMMER or h.signal.detail in _WALLET_HOOKS for h in hooks
         )
-        if not strong and (evidence.kind is ChangeKind.NEW or _network_library(evidence)):
+        overrides = all(h.signal.detail in _OVERRIDES for h in hooks)
+        if not strong and (
+            evidence.kind is ChangeKind.NEW or (overrides and _network_library(evidence))
+        ):
             # An HTTP library that starts installing its own fetch (undici 7's install()) is
             # doing its job; chalk had no network code before its hijack replaced fetch.
             severity = Severity.MEDIUM
@@ -269,7 +273,8 @@ def persistence(evidence: Evidence) -> list[Reason]:
     it, a package with no history, or a worm's write is high."""
     items = [
         p
-        for p in evidence.fresh_in(Zone.INSTALL, Zone.ENTRY, Zone.OTHER)
+        # Install-time writes like these are the install rules' (install-risky-code).
+        for p in evidence.fresh_in(Zone.ENTRY, Zone.OTHER)
         if p.signal.capability is C.FILE_WRITE and p.signal.detail in _PERSISTENT_WRITES
     ]
     if not items:

@@ -58,3 +58,14 @@ def test_keystroke_polling_and_screen_capture_read_as_credential_access() -> Non
     assert ("credential-access", "keystrokes") in found
     assert ("credential-access", "screen") in found
     assert (Capability.NETWORK.value, "powershell") in found
+
+
+def test_a_vbscript_dropper_decodes_base64_and_adds_a_run_key() -> None:
+    assert file_kind("scripts/install.vbs", b"WScript.Quit 1\n") is FileKind.SHELL
+    script = (
+        'node.DataType = "bin.base64"\n'
+        'sh.RegWrite "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Host", dst\n'
+    )
+    found = _details(script)
+    assert ("decode", "base64") in found
+    assert (Capability.FILE_WRITE.value, "persistence") in found

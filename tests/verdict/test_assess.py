@@ -138,6 +138,37 @@ def test_a_new_bin_that_shadows_a_system_command_is_high() -> None:
     assert reason.severity is Severity.LOW  # npm's own bin is npm
 
 
+def test_a_new_package_whose_bin_shadows_a_system_command_is_high() -> None:
+    shadow = _archive("git-helper", "1.0.0", bin={"git": "cli.js"}, files={"cli.js": ""})
+    (reason,) = judge_archives(None, shadow, now=NOW, profiler=_profiles({})).reasons
+    assert (reason.rule, reason.severity) == ("bin-changed", Severity.HIGH)
+    assert "git shadows the system command" in reason.text
+    own = _archive("tool", "1.0.0", bin={"tool": "cli.js"}, files={"cli.js": ""})
+    assert judge_archives(None, own, now=NOW, profiler=_profiles({})).reasons == ()
+
+
+def test_a_prebuilt_binary_host_that_moves_to_another_server_is_high() -> None:
+    def native(version: str, host: str) -> PackageArchive:
+        return _archive(
+            "fastslug",
+            version,
+            scripts={"install": "node-pre-gyp install --fallback-to-build"},
+            binary={"module_name": "fastslug", "host": host},
+        )
+
+    old = native("4.1.0", "https://fastslug-builds.example.test")
+    moved = native("4.1.1", "https://cdn.other.example.test/builds")
+    reasons = judge_archives(old, moved, now=NOW, profiler=_profiles({})).reasons
+    rules = {(r.rule, r.severity) for r in reasons}
+    assert ("binary-host-changed", Severity.HIGH) in rules
+    assert any("cdn.other.example.test" in r.text for r in reasons)
+    same_server = native("4.1.1", "https://fastslug-builds.example.test/v2")
+    rules = {
+        r.rule for r in judge_archives(old, same_server, now=NOW, profiler=_profiles({})).reasons
+    }
+    assert "binary-host-changed" not in rules
+
+
 def test_a_downgrade_is_never_profiled_or_diffed() -> None:
     def refuse(archive: PackageArchive, identity: str | None) -> PackageProfile:
         raise AssertionError("a downgrade must not be analysed as an upgrade")

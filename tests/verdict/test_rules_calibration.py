@@ -209,3 +209,15 @@ def test_network_code_in_tests_does_not_make_a_package_a_network_library() -> No
         {"test/server.js": Zone.TEST},
     )
     assert judge("chalk", "5.6.0", "5.6.1", tested, hooked).severity is Severity.HIGH
+
+
+def test_a_form_library_that_starts_asking_for_wallet_transactions_is_high() -> None:
+    forms = profile({"dist/formkit.js": [(C.NETWORK, 3, "fetch")]})
+    drains = profile(
+        {"dist/formkit.js": [(C.NETWORK, 3, "fetch"), (C.WALLET_HOOK, 111, "wallet-transaction")]}
+    )
+    assert judge("formkit", "3.2.0", "3.2.1", forms, drains).severity is Severity.HIGH
+    # A wallet library seen for the first time makes such requests by design.
+    assert judge("wagmi", None, "2.0.0", None, drains, metadata=HISTORY).severity is (
+        Severity.MEDIUM
+    )

@@ -83,7 +83,9 @@ gives for a spawned downloader (``spawn:curl``)."""
 DOWNLOADERS = frozenset(
     {"curl", "wget", "bitsadmin", "certutil", "iwr", "invoke-webrequest", "invoke-restmethod"}
 )
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "cmd", "powershell", "pwsh"})
+SHELLS = frozenset(
+    {"sh", "bash", "zsh", "dash", "ksh", "cmd", "powershell", "pwsh", "wscript", "cscript"}
+)
 _WORD = re.compile(r"[A-Za-z0-9_.\-/\\:]+")
 _MAX_COMMAND_NODES = 40
 _MAX_HANDLER_DEPTH = 3

@@ -10,7 +10,9 @@ whose pattern is a crypto-address regex (Ethereum ``0x...{40}``, Bitcoin base58/
 or an address regex together with ten or more literal addresses of two or more chains
 (``address-swap``); an address regex in a file that reads or writes the system clipboard
 (``navigator.clipboard``, clipboardy, ``pbcopy``/``xclip``/``Get-Clipboard``...) is a clipper
-(``clipboard-swap``).
+(``clipboard-swap``); a request to the browser wallet to sign or send a transaction
+(``eth_sendTransaction``, ``personal_sign``... beside ``ethereum``: ``wallet-transaction``),
+which wallet libraries make and a form library that starts making them should not.
 
 Why: the September 2025 chalk/debug hijack shipped exactly this: it wrapped fetch and
 XMLHttpRequest and the wallet provider, found addresses in responses and transactions with
@@ -70,6 +72,17 @@ CLIPBOARD_TOOLS = frozenset(
         "clipboardy",
     }
 )
+TRANSACTION_METHODS = frozenset(
+    {
+        "eth_sendTransaction",
+        "eth_signTransaction",
+        "eth_sign",
+        "personal_sign",
+        "eth_signTypedData_v4",
+        "wallet_sendCalls",
+    }
+)
+"""Wallet requests that move funds or sign for them: a drainer's ask, or a web3 library's job."""
 _CLIPBOARD_APIS = (b"navigator.clipboard", b"clipboard.readText", b"clipboard.writeText")
 _HOOKED_NAMES = _XHR_METHODS | _ETHEREUM_METHODS | {"fetch", "XMLHttpRequest", "ethereum"}
 
@@ -114,6 +127,7 @@ class WalletHookDetector(Detector):
         self._addresses: dict[str, int] = {}
         self._replace_calls: list[Node] = []
         self._clipboard = any(api in ctx.data for api in _CLIPBOARD_APIS)
+        self._transaction: Node | None = None
 
     def handlers(self) -> Mapping[str, Handler | On]:
         return {
@@ -165,6 +179,8 @@ class WalletHookDetector(Detector):
 
     def on_string(self, literal: StringLiteral) -> None:
         value = literal.value
+        if value in TRANSACTION_METHODS and self._transaction is None:
+            self._transaction = literal.node
         if value in CLIPBOARD_TOOLS:
             self._clipboard = True
         if 25 <= len(value) <= 64:
@@ -192,6 +208,13 @@ class WalletHookDetector(Detector):
             current = current.parent
 
     def finish(self) -> None:
+        if self._transaction is not None and b"ethereum" in self.ctx.data:
+            self.ctx.emit(
+                Capability.WALLET_HOOK,
+                self._transaction,
+                "asks the browser wallet to sign or send a transaction",
+                "wallet-transaction",
+            )
         if self._address_regex is None:
             return
         if self._clipboard:

@@ -69,3 +69,16 @@ def test_an_address_pattern_without_the_clipboard_or_a_copy_helper_without_one_i
     assert "clipboard-swap" not in details(validator, WALLET)
     copy = "export const copy = (t) => navigator.clipboard.writeText(t);"
     assert not found(copy, WALLET)
+
+
+def test_a_wallet_transaction_request_beside_the_provider() -> None:
+    drainer = (
+        "const provider = window.ethereum;\n"
+        "await provider.request({ method: 'eth_sendTransaction', params: [{ to, value }] });\n"
+    )
+    assert "wallet-transaction" in details(drainer, WALLET)
+    # Reading the account or the chain is what every dapp does.
+    reader = "const [a] = await window.ethereum.request({ method: 'eth_requestAccounts' });"
+    assert "wallet-transaction" not in details(reader, WALLET)
+    # The method name without a provider in the file is not a request.
+    assert not found("const METHODS = ['eth_sendTransaction', 'eth_call'];", WALLET)
