@@ -43,6 +43,7 @@ GUARD = 'throw new Error("inert depscan stand-in");'
 SHELL_GUARD = "exit 1  # inert depscan stand-in"
 BATCH_GUARD = "exit /b 1 & rem inert depscan stand-in"
 POWERSHELL_GUARD = "throw 'inert depscan stand-in'"
+VBSCRIPT_GUARD = "WScript.Quit 1 ' inert depscan stand-in"
 JS_SUFFIXES = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx")
 _EXECUTABLE_SUFFIXES = (".sh",)
 

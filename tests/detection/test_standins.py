@@ -17,6 +17,7 @@ from benchmarks.detection.standins import (
     JS_SUFFIXES,
     POWERSHELL_GUARD,
     SHELL_GUARD,
+    VBSCRIPT_GUARD,
     Technique,
     new_case,
     new_package_tree,
@@ -151,6 +152,8 @@ def test_every_script_file_starts_with_a_guard(technique: Technique) -> None:
                 assert first.strip() == BATCH_GUARD, where
             elif path.endswith(".ps1"):
                 assert first.strip() == POWERSHELL_GUARD, where
+            elif path.endswith((".vbs", ".vbe", ".wsf")):
+                assert first.strip() == VBSCRIPT_GUARD, where
 
 
 _HEX_LITERAL = re.compile(r"['\"]((?:[0-9a-f]{2}){4,})['\"]")
