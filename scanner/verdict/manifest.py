@@ -14,8 +14,10 @@ import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 
+from scanner.behaviour.context import printable
 from scanner.model import Severity
 from scanner.registry.packument import INSTALL_SCRIPT_NAMES, VersionInfo
+from scanner.registry.url import parse_url
 from scanner.verdict.notes import Note
 
 _GYP_INSTALL = "node-gyp rebuild"
@@ -211,17 +213,20 @@ def new_package_bin_notes(new: Mapping[str, object], package_json: bytes = b"") 
     ]
 
 
+_MAX_HOST_CHARS = 80
+
+
 def _binary_host(manifest: Mapping[str, object]) -> str | None:
     binary = manifest.get("binary")
     host = binary.get("host") if isinstance(binary, dict) else None
     if not isinstance(host, str) or not host.strip():
         return None
-    from scanner.registry.url import parse_url
-
     try:
         return parse_url(host.strip()).host
     except ValueError:
-        return host.strip()
+        # Not a URL depscan would fetch: still a change of where the binary comes from, shown
+        # as text that cannot break a report line.
+        return printable(host.strip(), _MAX_HOST_CHARS)
 
 
 def binary_host_notes(

@@ -210,3 +210,14 @@ def test_metadata_counts_earlier_versions_that_ran_install_scripts() -> None:
     )
     meta = package_metadata("esbuild", "0.11.0", history, NOW)
     assert (meta.earlier_versions, meta.earlier_install_scripts, meta.version_count) == (3, 2, 4)
+
+
+def test_a_binary_host_that_is_not_a_url_is_shown_as_one_bounded_line() -> None:
+    old = _archive("fastslug", "4.1.0", binary={"host": "https://fastslug-builds.example.test"})
+    hostile = _archive("fastslug", "4.1.1", binary={"host": "x\n::error::forged " * 50})
+    (reason,) = [
+        r
+        for r in judge_archives(old, hostile, now=NOW, profiler=_profiles({})).reasons
+        if r.rule == "binary-host-changed"
+    ]
+    assert "\n" not in reason.text and len(reason.text) < 200
