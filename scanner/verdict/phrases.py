@@ -46,6 +46,9 @@ _DETAIL_PHRASES = {
         "writes an install script into other projects' package.json"
     ),
     (Capability.WALLET_HOOK, "clipboard-swap"): "watches the clipboard for crypto-wallet addresses",
+    (Capability.WALLET_HOOK, "wallet-transaction"): (
+        "asks the browser wallet to sign or send a transaction"
+    ),
     (Capability.OBFUSCATION, "encoded-names"): "hides module names or commands by encoding them",
 }
 

@@ -216,7 +216,9 @@ def test_a_form_library_that_starts_asking_for_wallet_transactions_is_high() -> 
     drains = profile(
         {"dist/formkit.js": [(C.NETWORK, 3, "fetch"), (C.WALLET_HOOK, 111, "wallet-transaction")]}
     )
-    assert judge("formkit", "3.2.0", "3.2.1", forms, drains).severity is Severity.HIGH
+    verdict = judge("formkit", "3.2.0", "3.2.1", forms, drains)
+    assert verdict.severity is Severity.HIGH
+    assert "asks the browser wallet to sign or send a transaction" in verdict.summary
     # A wallet library seen for the first time makes such requests by design.
     assert judge("wagmi", None, "2.0.0", None, drains, metadata=HISTORY).severity is (
         Severity.MEDIUM
