@@ -247,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
             "modelled_on": list(t.modelled_on),
             "reviewer_summary": t.reviewer_summary,
             "holdout": t.holdout,
+            "holdout_set": t.holdout_set,
         }
         for t in standins.techniques()
     }

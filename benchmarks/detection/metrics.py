@@ -8,7 +8,7 @@ benign cases there are per malicious one, so the counts are always reported besi
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scanner.model import Severity
@@ -97,16 +97,28 @@ class Recall:
         return self.caught / self.total if self.total else None
 
 
+def holdout_set_name(number: int) -> str:
+    return f"{HOLDOUT}-{number}"
+
+
 def recall_by_set(
-    rows: Iterable[Row], holdout: Collection[str]
+    rows: Iterable[Row], holdout: Collection[str], sets: Mapping[str, int] | None = None
 ) -> dict[str, dict[str, list[Recall]]]:
     """Recall of the malicious rows at each threshold, for the calibration stand-ins and the
-    held-out ones (techniques in ``holdout``) apart: set -> form (``update``, ``new``,
-    ``all``) -> one :class:`Recall` per threshold."""
+    held-out ones (techniques in ``holdout``) apart, and for each held-out set (``sets``:
+    technique -> set number) on its own: set -> form (``update``, ``new``, ``all``) -> one
+    :class:`Recall` per threshold."""
     chosen: dict[str, list[Row]] = {CALIBRATION: [], HOLDOUT: []}
+    numbers = sorted(set((sets or {}).values()))
+    if len(numbers) > 1:
+        for number in numbers:
+            chosen[holdout_set_name(number)] = []
     for row in rows:
         if row.malicious:
             chosen[HOLDOUT if row.technique in holdout else CALIBRATION].append(row)
+            number = (sets or {}).get(row.technique or "")
+            if number is not None and holdout_set_name(number) in chosen:
+                chosen[holdout_set_name(number)].append(row)
     table: dict[str, dict[str, list[Recall]]] = {}
     for name, members in chosen.items():
         table[name] = {}

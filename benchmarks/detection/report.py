@@ -107,6 +107,11 @@ def build(
         if r.case.malicious
     }
     holdout = {t for t, meta in (techniques or {}).items() if meta.get("holdout")}
+    sets = {
+        t: number
+        for t, meta in (techniques or {}).items()
+        if isinstance(number := meta.get("holdout_set"), int)
+    }
 
     def caught_high(chosen: str) -> dict[str, int]:
         members = {
@@ -173,7 +178,7 @@ def build(
         },
         "recall_by_set": {
             name: {form: [_recall_json(r) for r in items] for form, items in forms.items()}
-            for name, forms in recall_by_set(rows, holdout).items()
+            for name, forms in recall_by_set(rows, holdout, sets).items()
         },
         "targets": {
             "benign_updates_high_or_worse": share("update"),
@@ -288,7 +293,12 @@ def _recall_by_set_table(report: Mapping[str, Any]) -> list[str]:
         "| stand-ins | form | cases | " + " | ".join(labels) + " |",
         "|---|---|---:|" + "---:|" * len(labels),
     ]
-    for name, title in ((CALIBRATION, "calibration"), (HOLDOUT, "held-out")):
+    titles = [(CALIBRATION, "calibration"), (HOLDOUT, "held-out")] + [
+        (name, f"held-out set {name.rsplit('-', 1)[1]}")
+        for name in by_set
+        if name.startswith(f"{HOLDOUT}-")
+    ]
+    for name, title in titles:
         for form, items in by_set.get(name, {}).items():
             cells = [f"{_pct(i['recall'])} ({i['caught']})" for i in items]
             total = items[0]["total"] if items else 0

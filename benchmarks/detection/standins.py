@@ -71,8 +71,10 @@ class Technique:
     new_package: Mapping[str, Any]
     folder: Path
     holdout: bool = False
-    """Written after the rules were calibrated and never used to tune them: the report gives
-    its recall apart from the calibration stand-ins', which overstate it."""
+    """Written after the rules were calibrated, without reading them: the report gives its
+    recall apart from the calibration stand-ins', which overstate it."""
+    holdout_set: int | None = None
+    """Which held-out set (1, 2, ...), each measured blind once when it was written."""
 
     @classmethod
     def load(cls, folder: Path) -> Technique:
@@ -82,6 +84,11 @@ class Technique:
         holdout = spec.get("holdout", False)
         if not isinstance(holdout, bool):
             raise ValueError(f"{folder}: technique.json holdout must be true or false")
+        holdout_set = spec.get("holdout_set", 1 if holdout else None)
+        if holdout_set is not None and (
+            not holdout or not isinstance(holdout_set, int) or isinstance(holdout_set, bool)
+        ):
+            raise ValueError(f"{folder}: technique.json holdout_set must be a number, with holdout")
         return cls(
             id=spec["id"],
             title=spec["title"],
@@ -93,6 +100,7 @@ class Technique:
             new_package=spec["new_package"],
             folder=folder,
             holdout=holdout,
+            holdout_set=holdout_set,
         )
 
 

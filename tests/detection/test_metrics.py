@@ -88,6 +88,16 @@ def test_recall_by_set_scores_held_out_techniques_apart() -> None:
     assert (nothing_held.total, nothing_held.share) == (0, None)
 
 
+def test_each_held_out_set_is_also_scored_on_its_own() -> None:
+    rows = [*TABLE, Row("m5", True, "update", H, "c"), Row("m6", True, "new", None, "c")]
+    table = recall_by_set(rows, {"b", "c"}, {"b": 1, "c": 2})
+    assert [(r.caught, r.total) for r in table["holdout"]["all"]][1] == (1, 4)
+    assert [(r.caught, r.total) for r in table["holdout-1"]["all"]][1] == (0, 2)
+    assert [(r.caught, r.total) for r in table["holdout-2"]["all"]][1] == (1, 2)
+    # One set only: no breakdown that would repeat the held-out rows.
+    assert set(recall_by_set(TABLE, {"b"}, {"b": 1})) == {"calibration", "holdout"}
+
+
 def test_percentiles_and_timing() -> None:
     values = [0.5, 0.1, 0.4, 0.2, 0.3]
     assert percentile(values, 0.5) == 0.3
