@@ -1,27 +1,23 @@
-"""Extract the second held-out set (technique.json "holdout_set": 2) from a whole stand-in run.
+"""The per-technique table of one held-out set, read out of a whole stand-in run.
 
-The runner has no filter for a held-out set, so the set was measured inside a full stand-in run
-(holdout2-all-standins.json) and this script writes its per-technique table:
-``.venv/bin/python benchmarks/detection/results/holdout2-table.py``.
+A held-out set is measured once inside a full stand-in run (the runner scores every set's recall
+on its own, but lists techniques together); this writes that set's techniques with their
+verdicts and reasons to ``results/STEM.{json,md}``::
+
+    python -m benchmarks.detection.holdout_table SET RUN.json STEM "TITLE"
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-STANDINS = HERE.parent / "standins"
+from benchmarks.detection.standins import techniques
+
+RESULTS = Path(__file__).resolve().parent / "results"
 RANKS = ["critical", "high", "medium", "low", "info", None]
-
-
-def _set_two() -> list[str]:
-    ids = []
-    for spec_path in sorted(STANDINS.glob("*/technique.json")):
-        spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        if spec.get("holdout_set") == 2:
-            ids.append(str(spec["id"]))
-    return ids
+_ORDINALS = {1: "First", 2: "Second", 3: "Third"}
 
 
 def _rules(reasons: list[str]) -> str:
@@ -30,13 +26,9 @@ def _rules(reasons: list[str]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    """``holdout2-table.py [RUN.json [OUTPUT-STEM [TITLE]]]``: the run to read (default the
-    blind run on main) and where to write the table."""
-    source = Path(argv[0]) if argv else HERE / "holdout2-all-standins.json"
-    stem = argv[1] if len(argv) > 1 else "holdout2-verdict-main"
-    title = argv[2] if len(argv) > 2 else "verdict on main"
+    number, source, stem, title = int(argv[0]), Path(argv[1]), argv[2], argv[3]
     run = json.loads(source.read_text(encoding="utf-8"))
-    ids = _set_two()
+    ids = [t.id for t in techniques() if t.holdout_set == number]
     rows = {i: run["techniques"][i] for i in ids}
     at_least = {
         form: {
@@ -49,18 +41,22 @@ def main(argv: list[str]) -> None:
         }
         for form in ("update", "new")
     }
-    (HERE / f"{stem}.json").write_text(
+    (RESULTS / f"{stem}.json").write_text(
         json.dumps({"command": run["command"], "techniques": rows, "at_least": at_least}, indent=1)
         + "\n",
         encoding="utf-8",
     )
+    ordinal = _ORDINALS.get(number, f"Set {number}:")
     lines = [
-        f"# Second held-out set (holdout_set 2): {title}",
+        f"# {ordinal} held-out set (holdout_set {number}): {title}",
         "",
-        f"Measured once, after all 15 stand-ins were written and committed: `{run['command']}`",
-        "(the runner cannot filter a held-out set, so the whole stand-in set was judged;",
-        'this table keeps the 15 techniques whose technique.json has `"holdout_set": 2`), then',
-        "`.venv/bin/python benchmarks/detection/results/holdout2-table.py`.",
+        f"Measured once, after all {len(ids)} stand-ins were written and committed: "
+        f"`{run['command']}`",
+        "(the runner lists every set's techniques together, so the whole stand-in set was judged;",
+        f'this table keeps the {len(ids)} techniques whose technique.json has `"holdout_set": '
+        f"{number}`), then",
+        "`.venv/bin/python -m benchmarks.detection.holdout_table "
+        f'{number} {argv[1]} {stem} "{title}"`.',
         "",
         "| form | n | critical | high or worse | medium or worse | low or worse |",
         "|---|---:|---:|---:|---:|---:|",
@@ -81,10 +77,8 @@ def main(argv: list[str]) -> None:
             f"| `{i}` | {r['update'] or 'none'} | {r['new'] or 'none'}"
             f" | {_rules(r['update_reasons'])} | {_rules(r['new_reasons'])} |"
         )
-    (HERE / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])
